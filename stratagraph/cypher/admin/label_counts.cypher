@@ -1,0 +1,5 @@
+// description: nodes per label
+MATCH (n)
+UNWIND labels(n) AS label
+RETURN label, count(*) AS count
+ORDER BY label

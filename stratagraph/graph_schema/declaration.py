@@ -1,0 +1,489 @@
+"""The marketing graph, declared once.
+
+Constraints and indexes per engine, ingest row models, the RDF mapping used by SHACL and
+the GraphQL types are all derived from this module; nothing else lists labels or properties.
+"""
+
+from __future__ import annotations
+
+from .types import GraphSchema, NodeType, Prop, RelType
+from .types import PropType as T
+
+CHANNEL_KINDS = (
+    "email",
+    "sms",
+    "push",
+    "paid_social",
+    "search",
+    "display",
+    "video",
+    "tv",
+    "audio",
+    "affiliate",
+    "webhook",
+    "other",
+)
+MESSAGE_CHANNEL_KINDS = ("email", "sms", "push")
+CONSENT_BASES = ("consent", "legitimate_interest", "contract", "none")
+STRATEGY_STATUSES = (
+    "draft",
+    "proposed",
+    "validated",
+    "approved",
+    "rejected",
+    "running",
+    "paused",
+    "completed",
+    "rolled_back",
+    "superseded",
+)
+
+_money = {"type": T.FLOAT, "minimum": 0.0}
+_name = Prop("name", max_length=300)
+_forecast = tuple(
+    Prop(f"{metric}_{q}", T.FLOAT, doc=f"forecast {metric}, {q}")
+    for metric in ("conversions", "revenue", "roi", "reach", "spend")
+    for q in ("p10", "p50", "p90")
+)
+
+MARKET = NodeType(
+    "Market",
+    "A country or region the brand sells in.",
+    (
+        Prop("code", required=True, indexed=True, max_length=64),
+        _name,
+        Prop("currency", required=True, max_length=3, doc="ISO-4217 code"),
+        Prop("locale", required=True, max_length=20, doc="BCP-47 tag, e.g. de-DE"),
+        Prop("timezone", required=True, max_length=64, doc="IANA zone, e.g. Europe/Berlin"),
+        Prop("spend_cap", **_money, doc="most the brand may spend in this market per day"),
+    ),
+)
+DATA_SOURCE = NodeType(
+    "DataSource",
+    "Where ingested rows came from (a file name or a named feed).",
+    (_name, Prop("kind", max_length=40), Prop("location", max_length=1000)),
+    ingestable=False,
+)
+INGEST_BATCH = NodeType(
+    "IngestBatch",
+    "One load of one input. Identical content maps to the same batch, so re-ingesting is a no-op.",
+    (
+        Prop("file_name", max_length=1000),
+        Prop("format", max_length=20),
+        Prop("type_name", max_length=60, doc="node label or relationship type loaded"),
+        Prop("checksum", max_length=80, doc="sha256 of the input bytes"),
+        Prop("status", choices=("started", "complete", "failed")),
+        Prop("rows_read", T.INT),
+        Prop("rows_written", T.INT),
+        Prop("rows_rejected", T.INT),
+        Prop("nodes_written", T.INT),
+        Prop("relationships_written", T.INT),
+        Prop("first_ingested_at", T.DATETIME),
+        Prop("last_ingested_at", T.DATETIME),
+        Prop("times_ingested", T.INT),
+    ),
+    ingestable=False,
+)
+AUDIENCE = NodeType(
+    "Audience",
+    "A segment of people the brand can address.",
+    (
+        _name,
+        Prop("size", T.INT, required=True, minimum=0),
+        Prop("market", required=True, max_length=64, doc="Market code"),
+        Prop("pii_free", T.BOOL, doc="true when the segment holds no personal data"),
+        Prop("description", max_length=2000),
+    ),
+)
+SIGNAL = NodeType(
+    "Signal",
+    "Something observed about an audience: intent, affinity, churn risk...",
+    (
+        Prop(
+            "kind",
+            required=True,
+            choices=("intent", "affinity", "churn", "engagement", "lifecycle", "price"),
+        ),
+        Prop("topic", required=True, max_length=100, doc="theme the signal is about"),
+        Prop("strength", T.FLOAT, minimum=0.0, maximum=1.0),
+        Prop("observed_at", T.DATETIME),
+    ),
+)
+CHANNEL = NodeType(
+    "Channel",
+    "Where the brand buys media or sends messages.",
+    (
+        _name,
+        Prop("kind", required=True, choices=CHANNEL_KINDS),
+        Prop("cost_model", choices=("cpm", "cpc", "cpa", "per_message", "flat")),
+        Prop("unit_cost", **_money),
+        Prop("min_daily_budget", **_money),
+        Prop("max_daily_budget", **_money),
+        Prop("frequency_cap", T.INT, minimum=0, doc="most messages per contact per local day"),
+        Prop("quiet_hours_start", T.INT, minimum=0, maximum=23, doc="local hour sends stop"),
+        Prop("quiet_hours_end", T.INT, minimum=0, maximum=23, doc="local hour sends resume"),
+        Prop("adapter", max_length=40, doc="execution adapter: simulator, smtp, webhook"),
+        Prop("endpoint", max_length=1000, doc="adapter address, e.g. webhook URL or SMTP host"),
+    ),
+)
+CONTACT = NodeType(
+    "Contact",
+    "A person who may receive messages, with consent kept per channel.",
+    (
+        Prop("email", pii=True, max_length=320),
+        Prop("phone", pii=True, max_length=40),
+        Prop("name", pii=True, max_length=300),
+        Prop("timezone", required=True, max_length=64),
+        Prop("locale", max_length=20),
+        Prop("market", max_length=64),
+    ),
+)
+ASSET = NodeType(
+    "Asset",
+    "A creative: copy, image, video, email template or landing page.",
+    (
+        _name,
+        Prop(
+            "kind",
+            required=True,
+            choices=("copy", "image", "video", "email_template", "landing_page", "audio"),
+        ),
+        Prop("format", max_length=40),
+        Prop("locale", required=True, max_length=20),
+        Prop("themes", T.STRING_LIST, doc="theme tags, '|' separated in CSV"),
+        Prop("brand_approved", T.BOOL, required=True),
+        Prop("expires_at", T.DATETIME),
+        Prop("version", T.INT, minimum=1),
+        Prop("subject", max_length=500),
+        Prop("body", max_length=20000),
+    ),
+    versioned=True,
+)
+GOAL = NodeType(
+    "Goal",
+    "What the brand wants: a KPI target with a budget, a window and a market.",
+    (
+        _name,
+        Prop("kpi", required=True, choices=("conversions", "revenue", "reach", "roi")),
+        Prop("target", T.FLOAT, minimum=0.0),
+        Prop("budget", T.FLOAT, required=True, minimum=0.0),
+        Prop("window_start", T.DATE, required=True),
+        Prop("window_end", T.DATE, required=True),
+        Prop("market", required=True, max_length=64),
+        Prop("constraints", T.JSON, doc="per-channel min/max, audience size, frequency caps"),
+    ),
+)
+STRATEGY = NodeType(
+    "Strategy",
+    "One ranked option for a goal: plan items, forecasts, risk and rationale.",
+    (
+        _name,
+        Prop("version", T.INT, minimum=1),
+        Prop("lineage_key", indexed=True, max_length=200, doc="same across versions"),
+        Prop("status", required=True, choices=STRATEGY_STATUSES, indexed=True),
+        Prop("objective", max_length=60),
+        Prop("rank", T.INT),
+        Prop("spend", **_money),
+        *_forecast,
+        Prop("risk_score", T.FLOAT, minimum=0.0, maximum=100.0),
+        Prop("risk_factor_names", T.STRING_LIST),
+        Prop("risk_factor_values", T.FLOAT_LIST),
+        Prop("rationale", max_length=20000),
+        Prop("content_hash", max_length=80),
+        Prop("maker", max_length=200),
+        Prop("seed", T.INT),
+        Prop("scenario", max_length=2000),
+    ),
+    ingestable=False,
+    versioned=True,
+)
+PLAN_ITEM = NodeType(
+    "PlanItem",
+    "One tactic of a strategy: audience x channel x asset with a budget and a flight.",
+    (
+        Prop("budget", T.FLOAT, required=True, minimum=0.0),
+        Prop("start", T.DATE),
+        Prop("end", T.DATE),
+        Prop("pacing", choices=("even", "front_loaded", "back_loaded")),
+        Prop("daily_budget", **_money),
+        Prop("frequency_cap", T.INT, minimum=0),
+        Prop("brief", max_length=20000),
+        *_forecast,
+    ),
+    ingestable=False,
+)
+VALIDATION_REPORT = NodeType(
+    "ValidationReport",
+    "The result of validating one strategy against the SHACL shapes.",
+    (
+        Prop("conforms", T.BOOL, required=True),
+        Prop("shapes_version", max_length=80),
+        Prop("settings_version", max_length=80),
+        Prop("content_hash", max_length=80),
+        Prop("violation_count", T.INT),
+        Prop("at", T.DATETIME),
+    ),
+    ingestable=False,
+)
+VIOLATION = NodeType(
+    "Violation",
+    "One SHACL result: which shape, on which node, which path, and how to fix it.",
+    (
+        Prop("shape", max_length=300),
+        Prop("focus", max_length=300),
+        Prop("path", max_length=300),
+        Prop("message", max_length=2000),
+        Prop("severity", choices=("Violation", "Warning", "Info")),
+        Prop("value", max_length=2000),
+    ),
+    ingestable=False,
+)
+APPROVAL = NodeType(
+    "Approval",
+    "A decision on a strategy, bound to the content hash it saw.",
+    (
+        Prop("decision", required=True, choices=("approved", "rejected")),
+        Prop("actor", required=True, max_length=200),
+        Prop("role", max_length=40),
+        Prop("reason", max_length=2000),
+        Prop("at", T.DATETIME),
+        Prop("plan_hash", max_length=80),
+        Prop("automatic", T.BOOL),
+        Prop("thresholds", T.JSON),
+    ),
+    ingestable=False,
+)
+RUN = NodeType(
+    "Run",
+    "One execution of an approved strategy.",
+    (
+        Prop("status", required=True, indexed=True, max_length=30),
+        Prop("strategy_uid", max_length=200),
+        Prop("budget", **_money),
+        Prop("reserved", **_money),
+        Prop("spent", **_money),
+        Prop("started_at", T.DATETIME),
+        Prop("finished_at", T.DATETIME),
+    ),
+    ingestable=False,
+)
+ACTION = NodeType(
+    "Action",
+    "One channel effect in the outbox, deduplicated by its idempotency key.",
+    (
+        Prop("idempotency_key", required=True, indexed=True, max_length=128),
+        Prop("kind", required=True, max_length=40),
+        Prop("status", required=True, indexed=True, max_length=30),
+        Prop("amount", **_money),
+        Prop("attempts", T.INT),
+        Prop("scheduled_for", T.DATETIME),
+        Prop("sent_at", T.DATETIME),
+        Prop("contact_uid", max_length=200),
+        Prop("error", max_length=2000),
+    ),
+    ingestable=False,
+)
+CAMPAIGN = NodeType(
+    "Campaign",
+    "Media or messages actually run on a channel (historical or realising a plan item).",
+    (
+        _name,
+        Prop("channel", max_length=200, doc="Channel uid"),
+        Prop("status", max_length=30),
+        Prop("budget", **_money),
+        Prop("spend", **_money),
+        Prop("start", T.DATE),
+        Prop("end", T.DATE),
+    ),
+)
+KPI_OBSERVATION = NodeType(
+    "KPIObservation",
+    "Measured results for one period of a campaign, channel or market.",
+    (
+        Prop(
+            "kind",
+            required=True,
+            choices=("campaign", "media", "outcome"),
+            doc="campaign: a campaign's results; media: channel spend in a wide media-mix "
+            "series; outcome: the KPI of a market and period in that series",
+        ),
+        Prop("period_start", T.DATE, required=True, indexed=True),
+        Prop("period_end", T.DATE, required=True),
+        Prop("geo", max_length=100),
+        Prop("spend", **_money),
+        Prop("impressions", T.FLOAT, minimum=0.0),
+        Prop("clicks", T.FLOAT, minimum=0.0),
+        Prop("conversions", T.FLOAT),
+        Prop("revenue", T.FLOAT),
+        Prop("reach", T.FLOAT, minimum=0.0),
+        Prop("controls", T.JSON, doc="named control variables of an outcome row"),
+    ),
+)
+AUDIT_EVENT = NodeType(
+    "AuditEvent",
+    "One link of the tamper-evident audit chain.",
+    (
+        Prop("seq", T.INT, required=True, indexed=True),
+        Prop("actor", max_length=200),
+        Prop("verb", max_length=60),
+        Prop("subject", max_length=200),
+        Prop("at", T.DATETIME),
+        Prop("details", T.JSON),
+        Prop("prev_hash", max_length=80),
+        Prop("hash", max_length=80),
+    ),
+    ingestable=False,
+)
+
+NODE_TYPES = (
+    MARKET,
+    DATA_SOURCE,
+    INGEST_BATCH,
+    AUDIENCE,
+    SIGNAL,
+    CHANNEL,
+    CONTACT,
+    ASSET,
+    GOAL,
+    STRATEGY,
+    PLAN_ITEM,
+    VALIDATION_REPORT,
+    VIOLATION,
+    APPROVAL,
+    RUN,
+    ACTION,
+    CAMPAIGN,
+    KPI_OBSERVATION,
+    AUDIT_EVENT,
+)
+
+_ALL_DATA_LABELS = tuple(n.label for n in NODE_TYPES if n.label not in ("IngestBatch",))
+
+REL_TYPES = (
+    RelType(
+        "FROM_SOURCE",
+        "An ingest batch read this source.",
+        (("IngestBatch", "DataSource"),),
+        ingestable=False,
+    ),
+    RelType(
+        "FROM_BATCH",
+        "The ingest batch that last wrote this node.",
+        tuple((label, "IngestBatch") for label in _ALL_DATA_LABELS if label != "DataSource"),
+        ingestable=False,
+    ),
+    RelType(
+        "IN_MARKET",
+        "Located in or aimed at a market.",
+        (
+            ("Audience", "Market"),
+            ("Goal", "Market"),
+            ("Contact", "Market"),
+            ("KPIObservation", "Market"),
+        ),
+    ),
+    RelType("HAS_SIGNAL", "An audience shows this signal.", (("Audience", "Signal"),)),
+    RelType(
+        "REACHABLE_VIA",
+        "An audience can be addressed on a channel, on this legal basis.",
+        (("Audience", "Channel"),),
+        (
+            Prop("basis", required=True, choices=CONSENT_BASES),
+            Prop("consented_at", T.DATETIME),
+            Prop("valid_until", T.DATETIME),
+            Prop("reach", T.INT, minimum=0, doc="people reachable on this channel"),
+        ),
+    ),
+    RelType("MEMBER_OF", "A contact belongs to an audience.", (("Contact", "Audience"),)),
+    RelType(
+        "CONSENTS_TO",
+        "A contact's consent for one channel; opted_out_at ends it.",
+        (("Contact", "Channel"),),
+        (
+            Prop("basis", required=True, choices=CONSENT_BASES),
+            Prop("consented_at", T.DATETIME),
+            Prop("opted_out_at", T.DATETIME),
+        ),
+    ),
+    RelType("FITS", "An asset can run on a channel.", (("Asset", "Channel"),)),
+    RelType("VARIANT_OF", "An asset is a variant of another.", (("Asset", "Asset"),)),
+    RelType("LOCALIZED_FOR", "An asset is localized for a market.", (("Asset", "Market"),)),
+    RelType("FOR_GOAL", "A strategy serves a goal.", (("Strategy", "Goal"),), ingestable=False),
+    RelType(
+        "PROPOSES", "A strategy's plan items.", (("Strategy", "PlanItem"),), ingestable=False
+    ),
+    RelType(
+        "DERIVED_FROM",
+        "Evidence a strategy was derived from.",
+        tuple(
+            ("Strategy", label)
+            for label in ("KPIObservation", "Audience", "Channel", "Asset", "Signal", "Campaign")
+        ),
+        (Prop("role", max_length=60), Prop("weight", T.FLOAT)),
+        ingestable=False,
+    ),
+    RelType(
+        "SUPERSEDES",
+        "A newer version replaces an older one.",
+        (("Strategy", "Strategy"), ("Asset", "Asset")),
+        ingestable=False,
+    ),
+    RelType(
+        "TARGETS",
+        "Aimed at an audience.",
+        (("PlanItem", "Audience"), ("Campaign", "Audience")),
+    ),
+    RelType("ON", "A plan item runs on a channel.", (("PlanItem", "Channel"),), ingestable=False),
+    RelType("USES", "Uses a creative.", (("PlanItem", "Asset"), ("Campaign", "Asset"))),
+    RelType(
+        "DEPENDS_ON",
+        "A plan item starts after another.",
+        (("PlanItem", "PlanItem"),),
+        ingestable=False,
+    ),
+    RelType(
+        "VALIDATES",
+        "A report validates a strategy.",
+        (("ValidationReport", "Strategy"),),
+        ingestable=False,
+    ),
+    RelType(
+        "HAS_VIOLATION",
+        "A report's violations.",
+        (("ValidationReport", "Violation"),),
+        ingestable=False,
+    ),
+    RelType("APPROVES", "A decision on a strategy.", (("Approval", "Strategy"),), ingestable=False),
+    RelType("EXECUTES", "A run executes a strategy.", (("Run", "Strategy"),), ingestable=False),
+    RelType("IN_RUN", "An action belongs to a run.", (("Action", "Run"),), ingestable=False),
+    RelType(
+        "FOR_CAMPAIGN",
+        "An action acts for a campaign.",
+        (("Action", "Campaign"),),
+        ingestable=False,
+    ),
+    RelType(
+        "REALIZES",
+        "A campaign realises a plan item.",
+        (("Campaign", "PlanItem"),),
+        ingestable=False,
+    ),
+    RelType("RUNS_ON", "A campaign runs on a channel.", (("Campaign", "Channel"),)),
+    RelType(
+        "OF",
+        "What an observation measures.",
+        (
+            ("KPIObservation", "Campaign"),
+            ("KPIObservation", "Channel"),
+            ("KPIObservation", "Market"),
+        ),
+    ),
+    RelType(
+        "FROM_ACTION",
+        "The action that produced an observation.",
+        (("KPIObservation", "Action"),),
+        ingestable=False,
+    ),
+)
+
+SCHEMA = GraphSchema(nodes=NODE_TYPES, rels=REL_TYPES)

@@ -1,0 +1,215 @@
+"""Validate raw records against the row models and group them into tables to write.
+
+Nothing touches the graph here except the read that checks relationship endpoints, so a
+plan with problems can be refused before a single write.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from pydantic import ValidationError
+
+from .. import cypher
+from ..errors import InputProblem
+from ..graph_schema import SCHEMA, NodeType, RelType
+from ..graph_schema.row_models import node_row_model, rel_row_model
+from ..store import GraphStore
+from .readers import RawRecord, SourceFile
+
+_LOOKUP_CHUNK = 10_000
+
+
+@dataclass
+class Table:
+    """Validated rows of one node label, or one relationship type between two labels."""
+
+    source: SourceFile
+    kind: Literal["node", "rel"]
+    type_name: str
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    numbers: list[int] = field(default_factory=list)
+    from_label: str = ""
+    to_label: str = ""
+    create_only: bool = False  # nodes this input only needs to exist; existing ones are kept
+
+    def drop(self, bad: set[int]) -> None:
+        keep = [i for i, n in enumerate(self.numbers) if n not in bad]
+        self.rows = [self.rows[i] for i in keep]
+        self.numbers = [self.numbers[i] for i in keep]
+
+
+@dataclass
+class Rejected:
+    source: str
+    row: int | None
+    record: dict[str, Any] | None
+    reasons: list[str]
+
+
+@dataclass
+class IngestPlan:
+    sources: list[SourceFile]
+    tables: list[Table]
+    problems: list[InputProblem]
+    # record number -> raw record, per source name (for the quarantine file)
+    raw: dict[str, dict[int, dict[str, Any]]]
+
+    @property
+    def node_tables(self) -> list[Table]:
+        return [t for t in self.tables if t.kind == "node"]
+
+    @property
+    def rel_tables(self) -> list[Table]:
+        return [t for t in self.tables if t.kind == "rel"]
+
+    def rejected(self) -> list[Rejected]:
+        grouped: dict[tuple[str, int | None], list[str]] = defaultdict(list)
+        for p in self.problems:
+            reason = f"{p.field}: {p.message}" if p.field else p.message
+            grouped[(p.file, p.row)].append(reason)
+        return [
+            Rejected(file, row, self.raw.get(file, {}).get(row) if row else None, reasons)
+            for (file, row), reasons in grouped.items()
+        ]
+
+    def entity_count(self) -> int:
+        return sum(len(t.rows) for t in self.tables)
+
+
+def _pydantic_problems(source: str, number: int, exc: ValidationError) -> list[InputProblem]:
+    problems = []
+    for err in exc.errors():
+        loc = err["loc"]
+        column = str(loc[0]) if loc else None
+        if column == "from_uid":
+            column = "from"
+        elif column == "to_uid":
+            column = "to"
+        message = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "missing":
+            message = "required value is missing"
+        elif err["type"] == "extra_forbidden":
+            message = "unknown column for this type (see docs/ingest.md for the columns)"
+        elif err["type"] == "string_too_long":
+            message = f"value too long ({len(str(err.get('input', '')))} characters; {message})"
+        problems.append(InputProblem(source, number, column, message))
+    return problems
+
+
+def node_table(source: SourceFile, node: NodeType, records: Iterable[RawRecord],
+               problems: list[InputProblem], max_field_length: int) -> Table:
+    model = node_row_model(node, max_field_length)
+    table = Table(source, "node", node.label)
+    first_seen: dict[str, int] = {}
+    for rec in records:
+        try:
+            row = model.model_validate(rec.values).model_dump(exclude_unset=True)
+        except ValidationError as exc:
+            problems.extend(_pydantic_problems(source.name, rec.number, exc))
+            continue
+        uid = row.pop("uid")
+        if uid in first_seen:
+            problems.append(
+                InputProblem(
+                    source.name, rec.number, "uid",
+                    f"duplicate uid {uid!r} (first at row {first_seen[uid]})",
+                )
+            )
+            continue
+        first_seen[uid] = rec.number
+        table.rows.append({"uid": uid, "props": row})
+        table.numbers.append(rec.number)
+    return table
+
+
+def rel_tables(source: SourceFile, rel: RelType, records: Iterable[RawRecord],
+               problems: list[InputProblem], max_field_length: int) -> list[Table]:
+    model = rel_row_model(rel, max_field_length)
+    tables: dict[tuple[str, str], Table] = {}
+    first_seen: dict[tuple[str, str, str, str], int] = {}
+    for rec in records:
+        try:
+            row = model.model_validate(rec.values).model_dump(exclude_unset=True)
+        except ValidationError as exc:
+            problems.extend(_pydantic_problems(source.name, rec.number, exc))
+            continue
+        endpoints = _endpoints(rel, row.pop("from_label", None), row.pop("to_label", None))
+        if isinstance(endpoints, str):
+            problems.append(InputProblem(source.name, rec.number, endpoints.split(":")[0],
+                                         endpoints.split(":", 1)[1].strip()))
+            continue
+        start, end = row.pop("from_uid"), row.pop("to_uid")
+        key = (endpoints[0], start, endpoints[1], end)
+        if key in first_seen:
+            problems.append(
+                InputProblem(
+                    source.name, rec.number, None,
+                    f"duplicate relationship {start} -> {end} (first at row {first_seen[key]})",
+                )
+            )
+            continue
+        first_seen[key] = rec.number
+        table = tables.setdefault(
+            endpoints,
+            Table(source, "rel", rel.type, from_label=endpoints[0], to_label=endpoints[1]),
+        )
+        table.rows.append({"from": start, "to": end, "props": row})
+        table.numbers.append(rec.number)
+    return list(tables.values())
+
+
+def _endpoints(rel: RelType, from_label: str | None,
+               to_label: str | None) -> tuple[str, str] | str:
+    """The (from, to) labels of a row, or 'column: why not' when they cannot be told."""
+    if from_label is None and len(rel.from_labels) > 1:
+        return f"from_label: required, since {rel.type} starts at {', '.join(rel.from_labels)}"
+    if to_label is None and len(rel.to_labels) > 1:
+        return f"to_label: required, since {rel.type} ends at {', '.join(rel.to_labels)}"
+    pair = (from_label or rel.from_labels[0], to_label or rel.to_labels[0])
+    if pair not in rel.endpoints:
+        allowed = ", ".join(f"({a})->({b})" for a, b in rel.endpoints)
+        return f"from_label: {rel.type} cannot go from {pair[0]} to {pair[1]}; allowed: {allowed}"
+    return pair
+
+
+def check_endpoints(plan: IngestPlan, store: GraphStore,
+                    progress: Callable[[str], None] | None = None) -> None:
+    """Every relationship must join nodes of this ingest or of the graph."""
+    planned: dict[str, set[str]] = defaultdict(set)
+    for t in plan.node_tables:
+        planned[t.type_name].update(r["uid"] for r in t.rows)
+    wanted: dict[str, set[str]] = defaultdict(set)
+    for t in plan.rel_tables:
+        wanted[t.from_label].update(r["from"] for r in t.rows if r["from"] not in planned[t.from_label])
+        wanted[t.to_label].update(r["to"] for r in t.rows if r["to"] not in planned[t.to_label])
+    existing: dict[str, set[str]] = defaultdict(set)
+    for label, uids in wanted.items():
+        if progress and uids:
+            progress(f"checking {len(uids)} {label} uids in the graph")
+        ordered = sorted(uids)
+        query = cypher.render("ingest/existing_uids", label=label)
+        for i in range(0, len(ordered), _LOOKUP_CHUNK):
+            rows = store.read(query, {"uids": ordered[i : i + _LOOKUP_CHUNK]})
+            existing[label].update(r["uid"] for r in rows)
+    for t in plan.rel_tables:
+        bad: set[int] = set()
+        for row, number in zip(t.rows, t.numbers, strict=True):
+            for column, label in (("from", t.from_label), ("to", t.to_label)):
+                uid = row[column]
+                if uid not in planned[label] and uid not in existing[label]:
+                    plan.problems.append(
+                        InputProblem(
+                            t.source.name, number, column,
+                            f"no {label} with uid {uid!r} in this ingest or in the graph",
+                        )
+                    )
+                    bad.add(number)
+        t.drop(bad)
+
+
+def schema_type(name: str) -> NodeType | RelType:
+    return SCHEMA.resolve(name)

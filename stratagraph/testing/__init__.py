@@ -1,0 +1,1 @@
+"""Test helpers for stratagraph: real backing services for test suites (no mocks)."""
