@@ -39,6 +39,13 @@ class Query:
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def columns(self) -> list[str]:
+        """Aliases of the final RETURN, so an empty result still has its header."""
+        tail = re.split(r"(?i)\bRETURN\b", self.text)[-1]
+        tail = re.split(r"(?i)\b(ORDER\s+BY|SKIP|LIMIT)\b", tail)[0]
+        return re.findall(r"(?i)\bAS\s+(\w+)", tail)
+
 
 def _parse_header(name: str, text: str) -> Query:
     description: list[str] = []
@@ -54,14 +61,15 @@ def _parse_header(name: str, text: str) -> Query:
             description.append(value.strip())
         elif key == "param":
             # // param: name type [= default] -- doc
+            # no "=" means the parameter is required; "name type =" defaults to ""
             spec, _, doc = value.partition("--")
-            head, _, default = spec.partition("=")
+            head, has_default, default = spec.partition("=")
             parts = head.split()
             params.append(
                 QueryParam(
                     name=parts[0],
                     type=parts[1] if len(parts) > 1 else "string",
-                    default=default.strip() or None if default else None,
+                    default=default.strip() if has_default else None,
                     doc=doc.strip(),
                 )
             )

@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 
 import neo4j
 from neo4j import GraphDatabase, ManagedTransaction
-from neo4j import Query as Neo4jQuery
+from neo4j import unit_of_work
 from neo4j.graph import Node, Path, Relationship
 from neo4j.exceptions import (
     AuthError,
@@ -76,8 +76,9 @@ class Neo4jStore(GraphStore):
 
         # Transaction functions may be retried by the driver; every named statement is
         # written to be idempotent (MERGE, or guarded conditional updates).
+        @unit_of_work(timeout=timeout)
         def work(tx: ManagedTransaction) -> list[Record]:
-            result = tx.run(Neo4jQuery(text, timeout=timeout), dict(params or {}))
+            result = tx.run(text, dict(params or {}))
             return [{k: plain(v, _neo4j_value) for k, v in rec.items()} for rec in result]
 
         return self._session_call(query_name(query), work, write=write)
@@ -104,8 +105,9 @@ class Neo4jStore(GraphStore):
         self._check_read_only(text, params)
         timeout = timeout_ms / 1000
 
+        @unit_of_work(timeout=timeout)
         def work(tx: ManagedTransaction) -> tuple[list[str], list[list[Any]]]:
-            result = tx.run(Neo4jQuery(text, timeout=timeout), dict(params or {}))
+            result = tx.run(text, dict(params or {}))
             keys = list(result.keys())
             return keys, [[plain(v, _neo4j_value) for v in rec.values()] for rec in result]
 
