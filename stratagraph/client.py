@@ -43,20 +43,29 @@ class Graph:
     def ingest(self, *paths: str | Path, **options: Any) -> IngestReport:
         from .ingest.service import ingest
 
-        return ingest(self.store, [Path(p) for p in paths],
-                      batch_size=self.settings.batch_size,
-                      max_field_length=self.settings.max_field_length, **options)
+        return ingest(
+            self.store,
+            [Path(p) for p in paths],
+            batch_size=self.settings.batch_size,
+            max_field_length=self.settings.max_field_length,
+            **options,
+        )
 
-    def ingest_df(self, frame: pd.DataFrame, *, type_name: str,
-                  source_name: str = "dataframe") -> IngestReport:
+    def ingest_df(
+        self, frame: pd.DataFrame, *, type_name: str, source_name: str = "dataframe"
+    ) -> IngestReport:
         """Load a DataFrame whose columns are the properties of one node/relationship type."""
         from .ingest.service import ingest_records
 
         rows = frame.astype(object).where(frame.notna(), None).to_dict("records")
-        return ingest_records(self.store, [{str(k): v for k, v in r.items()} for r in rows],
-                              type_name=type_name, source_name=source_name,
-                              batch_size=self.settings.batch_size,
-                              max_field_length=self.settings.max_field_length)
+        return ingest_records(
+            self.store,
+            [{str(k): v for k, v in r.items()} for r in rows],
+            type_name=type_name,
+            source_name=source_name,
+            batch_size=self.settings.batch_size,
+            max_field_length=self.settings.max_field_length,
+        )
 
     def close(self) -> None:
         self.store.close()
@@ -64,8 +73,12 @@ class Graph:
     def __enter__(self) -> Self:
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         self.close()
 
 

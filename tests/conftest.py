@@ -48,8 +48,9 @@ def engine_settings(engine: str, request: pytest.FixtureRequest) -> Settings:
         folder: Path = request.getfixturevalue("falkordb_dir")
         return get_settings(store=f"falkordb+embedded://{folder}", graph="contract")
     endpoint: Neo4jEndpoint = request.getfixturevalue("neo4j_endpoint")
-    return get_settings(store=endpoint.uri, neo4j_user=endpoint.user,
-                        neo4j_password=endpoint.password)
+    return get_settings(
+        store=endpoint.uri, neo4j_user=endpoint.user, neo4j_password=endpoint.password
+    )
 
 
 @pytest.fixture(params=ENGINES)
@@ -80,8 +81,7 @@ def store_env(settings: Settings, store: GraphStore, monkeypatch: pytest.MonkeyP
     monkeypatch.setenv("STRATAGRAPH_GRAPH", settings.graph)
     if settings.neo4j_password is not None:
         monkeypatch.setenv("STRATAGRAPH_NEO4J_USER", settings.neo4j_user)
-        monkeypatch.setenv("STRATAGRAPH_NEO4J_PASSWORD",
-                           settings.neo4j_password.get_secret_value())
+        monkeypatch.setenv("STRATAGRAPH_NEO4J_PASSWORD", settings.neo4j_password.get_secret_value())
     return settings.store
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..errors import UsageError
-from ..store import GraphStore
+from stratagraph.errors import UsageError
+from stratagraph.store import GraphStore
+
 from .table import ResultTable
 
 
@@ -32,8 +33,9 @@ def json_values(params: dict[str, str]) -> dict[str, Any]:
     return out
 
 
-def run_cypher(store: GraphStore, text: str, params: dict[str, Any] | None = None, *,
-               timeout_ms: int) -> ResultTable:
+def run_cypher(
+    store: GraphStore, text: str, params: dict[str, Any] | None = None, *, timeout_ms: int
+) -> ResultTable:
     if not text.strip():
         raise UsageError("no Cypher given")
     columns, rows = store.read_only(text, params or {}, timeout_ms=timeout_ms)

@@ -6,10 +6,11 @@ import json
 from datetime import date
 from typing import Any
 
-from .. import cypher
-from ..cypher import Query, QueryParam
-from ..errors import UsageError
-from ..store import GraphStore
+from stratagraph import cypher
+from stratagraph.cypher import Query, QueryParam
+from stratagraph.errors import UsageError
+from stratagraph.store import GraphStore
+
 from .table import ResultTable
 
 FOLDER = "analyst"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .. import cypher
-from ..store import GraphStore
+from stratagraph import cypher
+from stratagraph.store import GraphStore
 
 
 @dataclass
@@ -22,12 +22,17 @@ class GraphStats:
         return sum(self.relationships.values())
 
     def as_dict(self) -> dict[str, object]:
-        return {"nodes": self.nodes, "relationships": self.edges, "labels": self.labels,
-                "relationship_types": self.relationships}
+        return {
+            "nodes": self.nodes,
+            "relationships": self.edges,
+            "labels": self.labels,
+            "relationship_types": self.relationships,
+        }
 
 
 def graph_stats(store: GraphStore) -> GraphStats:
     labels = {r["label"]: int(r["count"]) for r in store.read(cypher.load("admin/label_counts"))}
-    rels = {r["type"]: int(r["count"])
-            for r in store.read(cypher.load("admin/relationship_counts"))}
+    rels = {
+        r["type"]: int(r["count"]) for r in store.read(cypher.load("admin/relationship_counts"))
+    }
     return GraphStats(dict(sorted(labels.items())), dict(sorted(rels.items())))

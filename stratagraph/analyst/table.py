@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import UsageError
+from stratagraph.errors import UsageError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -23,8 +23,9 @@ class ResultTable:
     rows: list[list[Any]]
 
     @classmethod
-    def from_records(cls, records: list[dict[str, Any]], columns: list[str] | None = None
-                     ) -> ResultTable:
+    def from_records(
+        cls, records: list[dict[str, Any]], columns: list[str] | None = None
+    ) -> ResultTable:
         cols = list(records[0]) if records else list(columns or [])
         return cls(cols, [[r.get(c) for c in cols] for r in records])
 
@@ -51,9 +52,13 @@ class ResultTable:
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        table = pa.Table.from_pylist(
-            [{c: _parquet_cell(v) for c, v in r.items()} for r in self.records()]
-        ) if self.rows else pa.table({c: pa.array([], pa.string()) for c in self.columns})
+        table = (
+            pa.Table.from_pylist(
+                [{c: _parquet_cell(v) for c, v in r.items()} for r in self.records()]
+            )
+            if self.rows
+            else pa.table({c: pa.array([], pa.string()) for c in self.columns})
+        )
         sink = io.BytesIO()
         pq.write_table(table, sink)
         return sink.getvalue()

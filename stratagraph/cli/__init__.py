@@ -7,7 +7,8 @@ import sys
 import click
 import typer
 
-from ..errors import StratagraphError
+from stratagraph.errors import StratagraphError
+
 from . import analyst, data, demo
 from .common import err
 

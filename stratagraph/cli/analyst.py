@@ -8,13 +8,15 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from ..analyst import ResultTable, list_queries, run_cypher, run_named
-from ..analyst.adhoc import json_values, parse_params
-from ..analyst.named import short_name
+from stratagraph.analyst import ResultTable, list_queries, run_cypher, run_named
+from stratagraph.analyst.adhoc import json_values, parse_params
+from stratagraph.analyst.named import short_name
+
 from .common import StoreOpt, opened, out, print_table
 
-ParamOpt = Annotated[list[str] | None, typer.Option("--param", "-p",
-                                                    help="A parameter as name=value; repeat.")]
+ParamOpt = Annotated[
+    list[str] | None, typer.Option("--param", "-p", help="A parameter as name=value; repeat.")
+]
 FormatOpt = Annotated[str, typer.Option("--format", help="table, csv, json or parquet.")]
 OutOpt = Annotated[Path | None, typer.Option("--out", help="Write to this file.")]
 
@@ -47,7 +49,8 @@ def query_command(
         for q in list_queries():
             params = ", ".join(
                 f"{p.name}:{p.type}" + ("" if p.default is None else f"={p.default!r}")
-                for p in q.params)
+                for p in q.params
+            )
             table.add_row(short_name(q), params, q.description)
         out().print(table)
         return
@@ -65,6 +68,10 @@ def cypher_command(
 ) -> None:
     """Run ad-hoc Cypher. Writes are refused by the engine itself and change nothing."""
     with opened(store) as (graph, settings):
-        result = run_cypher(graph, text, json_values(parse_params(param or [])),
-                            timeout_ms=settings.query_timeout_ms)
+        result = run_cypher(
+            graph,
+            text,
+            json_values(parse_params(param or [])),
+            timeout_ms=settings.query_timeout_ms,
+        )
     _emit(result, fmt, out_file, "result")

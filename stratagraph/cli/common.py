@@ -11,9 +11,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from ..analyst import ResultTable
-from ..settings import Settings, get_settings
-from ..store import GraphStore, open_store
+from stratagraph.analyst import ResultTable
+from stratagraph.settings import Settings, get_settings
+from stratagraph.store import GraphStore, open_store
 
 StoreOpt = Annotated[
     str | None,

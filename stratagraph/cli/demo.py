@@ -8,8 +8,9 @@ from typing import Annotated
 
 import typer
 
-from ..analyst import graph_stats, run_named
-from ..ingest.service import ingest
+from stratagraph.analyst import graph_stats, run_named
+from stratagraph.ingest.service import ingest
+
 from .common import StoreOpt, err, opened, out, print_table
 
 
@@ -20,32 +21,37 @@ def demo_command(
     keep: Annotated[Path | None, typer.Option(help="Keep the generated files here.")] = None,
 ) -> None:
     """Generate the sample twin, load it, and show what the graph holds."""
-    from ..sample import generate_twin
+    from stratagraph.sample import generate_twin
 
     console, note = out(), err()
     with tempfile.TemporaryDirectory(prefix="stratagraph-demo-") as tmp:
         folder = keep or Path(tmp)
         note.print(f"[dim]1/2 generating the {scale} sample twin in {folder}[/]")
-        summary = generate_twin(folder, scale=int(scale) if scale.isdigit() else scale,
-                                seed=seed)
+        summary = generate_twin(folder, scale=int(scale) if scale.isdigit() else scale, seed=seed)
         files = sorted(p for p in folder.iterdir() if p.suffix == ".csv")
         with opened(store) as (graph, settings):
             note.print(f"[dim]2/2 ingesting {summary.entities:,} entities into {graph.url}[/]")
-            report = ingest(graph, files, batch_size=settings.batch_size,
-                            max_field_length=settings.max_field_length)
+            report = ingest(
+                graph,
+                files,
+                batch_size=settings.batch_size,
+                max_field_length=settings.max_field_length,
+            )
             console.print(
                 f"ingested {report.entities_written:,} entities from {len(files)} files in "
                 f"{report.seconds:.2f} s ({report.entities_per_second:,.0f}/s)"
             )
             stats = graph_stats(graph)
-            console.print(f"\n[bold]the graph[/]: {stats.nodes:,} nodes, "
-                          f"{stats.edges:,} relationships")
+            console.print(
+                f"\n[bold]the graph[/]: {stats.nodes:,} nodes, {stats.edges:,} relationships"
+            )
             console.print("  " + ", ".join(f"{k} {v:,}" for k, v in stats.labels.items()))
-            print_table(run_named(graph, "channel_performance", {"granularity": "total"}),
-                        title="two years of history per channel")
-            print_table(run_named(graph, "audience_reach", {}), title="audience reach",
-                        limit=12)
+            print_table(
+                run_named(graph, "channel_performance", {"granularity": "total"}),
+                title="two years of history per channel",
+            )
+            print_table(run_named(graph, "audience_reach", {}), title="audience reach", limit=12)
     console.print(
         "\nnext: stratagraph stats | stratagraph query --list | "
-        "stratagraph cypher \"MATCH (a:Audience) RETURN a.uid, a.size LIMIT 5\""
+        'stratagraph cypher "MATCH (a:Audience) RETURN a.uid, a.size LIMIT 5"'
     )

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
-from ..graph_schema import SCHEMA
-from ..graph_schema.types import IDENTIFIER
+from stratagraph.graph_schema import SCHEMA
+from stratagraph.graph_schema.types import IDENTIFIER
 
 _PLACEHOLDER = re.compile(r"__([A-Z]+)__")
 _HEADER = re.compile(r"^//\s*(\w+)\s*:\s*(.*)$")
@@ -108,7 +108,10 @@ def catalogue(folder: str) -> list[Query]:
     """Every statement in a folder, e.g. the analyst queries."""
     root = resources.files(__package__).joinpath(folder)
     return sorted(
-        (load(f"{folder}/{p.name[: -len('.cypher')]}") for p in root.iterdir()
-         if p.name.endswith(".cypher")),
+        (
+            load(f"{folder}/{p.name[: -len('.cypher')]}")
+            for p in root.iterdir()
+            if p.name.endswith(".cypher")
+        ),
         key=lambda q: q.name,
     )

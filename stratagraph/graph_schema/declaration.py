@@ -409,9 +409,7 @@ REL_TYPES = (
     RelType("VARIANT_OF", "An asset is a variant of another.", (("Asset", "Asset"),)),
     RelType("LOCALIZED_FOR", "An asset is localized for a market.", (("Asset", "Market"),)),
     RelType("FOR_GOAL", "A strategy serves a goal.", (("Strategy", "Goal"),), ingestable=False),
-    RelType(
-        "PROPOSES", "A strategy's plan items.", (("Strategy", "PlanItem"),), ingestable=False
-    ),
+    RelType("PROPOSES", "A strategy's plan items.", (("Strategy", "PlanItem"),), ingestable=False),
     RelType(
         "DERIVED_FROM",
         "Evidence a strategy was derived from.",

@@ -9,20 +9,21 @@ from __future__ import annotations
 import json
 import math
 import re
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import cache
-from typing import Annotated, Any
+from typing import Annotated, Any, NotRequired, Required
 
 from pydantic import (
     AfterValidator,
-    BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
-    create_model,
-    model_validator,
+    TypeAdapter,
+    ValidationError,
 )
+from typing_extensions import TypedDict
 
 from .types import SYSTEM_PROP_NAMES, NodeType, Prop, PropType, RelType
 
@@ -184,66 +185,109 @@ def _choice(choices: tuple[str, ...]) -> Any:
     return check
 
 
-class RowModel(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
+@dataclass(frozen=True)
+class RowError:
+    """One failed check: the row's index in the validated list, the column and why."""
 
-    @model_validator(mode="before")
-    @classmethod
-    def _blank_is_missing(cls, data: Any) -> Any:
+    index: int
+    column: str | None
+    kind: str
+    message: str
+    value: Any
+
+
+class RowValidator:
+    """Validates many rows of one type at once (one call into pydantic-core for clean input).
+
+    Rows are TypedDicts: keys absent from the input stay absent in the output, so a column
+    missing from a file never clears a property, while an empty cell does.
+    """
+
+    def __init__(self, name: str, fields: dict[str, tuple[Any, bool]], doc: str) -> None:
+        annotations = {
+            k: (Required[t] if req else NotRequired[t | None]) for k, (t, req) in fields.items()
+        }
+        row_type = TypedDict(name, annotations)  # type: ignore[misc, operator]
+        row_type.__doc__ = doc
+        row_type.__pydantic_config__ = ConfigDict(extra="forbid")  # type: ignore[attr-defined]
+        self.name = name
+        self.row_type = row_type
+        self.columns = tuple(fields)
+        self.required = frozenset(k for k, (_, req) in fields.items() if req)
+        self._many: TypeAdapter[list[dict[str, Any]]] = TypeAdapter(list[row_type])  # type: ignore[valid-type]
+        self._one: TypeAdapter[dict[str, Any]] = TypeAdapter(row_type)
+
+    def _prepare(self, record: dict[str, Any]) -> dict[str, Any]:
         # an empty CSV cell means "no value" (clears the property); in a required column
         # it means the value is missing
-        if not isinstance(data, dict):
-            return data
-        required = {
-            key
-            for name, info in cls.model_fields.items()
-            if info.is_required()
-            for key in (name, info.alias)
-        }
+        required = self.required
         return {
             k: (None if v == "" else v)
-            for k, v in data.items()
+            for k, v in record.items()
             if not (v == "" and k in required)
         }
 
-
-def _fields(props: tuple[Prop, ...], max_field_length: int) -> dict[str, Any]:
-    fields: dict[str, Any] = {}
-    for prop in props:
-        if prop.name in SYSTEM_PROP_NAMES:
-            continue
-        annotation = _annotation(prop, max_field_length)
-        if prop.required:
-            fields[prop.name] = (annotation, ...)
-        else:
-            fields[prop.name] = (annotation | None, None)
-    return fields
-
-
-@cache
-def node_row_model(node: NodeType, max_field_length: int = 65_536) -> type[RowModel]:
-    return create_model(  # type: ignore[call-overload, no-any-return]
-        f"{node.label}Row",
-        __base__=RowModel,
-        __doc__=node.doc,
-        **_fields(node.all_props(), max_field_length),
-    )
+    def validate(
+        self, records: list[dict[str, Any]]
+    ) -> tuple[list[dict[str, Any] | None], list[RowError]]:
+        """Returns the clean rows (None where a row failed) and the errors."""
+        prepared = [self._prepare(r) for r in records]
+        try:
+            return list(self._many.validate_python(prepared)), []
+        except ValidationError:
+            pass  # slow path: find each bad row, keep the good ones
+        rows: list[dict[str, Any] | None] = []
+        errors: list[RowError] = []
+        for index, record in enumerate(prepared):
+            try:
+                rows.append(self._one.validate_python(record))
+            except ValidationError as exc:
+                rows.append(None)
+                errors.extend(_row_errors(index, exc))
+        return rows, errors
 
 
-@cache
-def rel_row_model(rel: RelType, max_field_length: int = 65_536) -> type[RowModel]:
-    uid = Annotated[str, StringConstraints(strip_whitespace=True, pattern=UID_PATTERN)]
-    endpoint_fields: dict[str, Any] = {
-        "from_uid": (uid, Field(..., alias="from")),
-        "to_uid": (uid, Field(..., alias="to")),
+def _row_errors(index: int, exc: ValidationError) -> list[RowError]:
+    out = []
+    for err in exc.errors():
+        loc = err["loc"]
+        column = str(loc[0]) if loc else None
+        message = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "missing":
+            message = "required value is missing"
+        elif err["type"] == "extra_forbidden":
+            message = "unknown column for this type (see docs/ingest.md for the columns)"
+        elif err["type"] == "string_too_long":
+            message = f"value too long ({len(str(err.get('input', '')))} characters; {message})"
+        out.append(RowError(index, column, err["type"], message, err.get("input")))
+    return out
+
+
+def _fields(props: tuple[Prop, ...], max_field_length: int) -> dict[str, tuple[Any, bool]]:
+    return {
+        prop.name: (_annotation(prop, max_field_length), prop.required)
+        for prop in props
+        if prop.name not in SYSTEM_PROP_NAMES
     }
-    # needed only where the type has several endpoint labels; checked by the ingest planner
-    endpoint_fields["from_label"] = (str | None, None)
-    endpoint_fields["to_label"] = (str | None, None)
-    return create_model(  # type: ignore[call-overload, no-any-return]
-        f"{rel.type.title().replace('_', '')}Row",
-        __base__=RowModel,
-        __doc__=rel.doc,
-        **endpoint_fields,
-        **_fields(rel.props, max_field_length),
-    )
+
+
+@cache
+def node_rows(node: NodeType, max_field_length: int = 65_536) -> RowValidator:
+    """The row model of a node file: `uid` plus the label's properties."""
+    return RowValidator(f"{node.label}Row", _fields(node.all_props(), max_field_length), node.doc)
+
+
+@cache
+def rel_rows(rel: RelType, max_field_length: int = 65_536) -> RowValidator:
+    """The row model of a relationship file: `from`, `to` (uids), the endpoint labels where
+    the type has several (checked by the ingest planner), and the type's properties."""
+    uid = Annotated[str, StringConstraints(strip_whitespace=True, pattern=UID_PATTERN)]
+    label = Annotated[str, StringConstraints(strip_whitespace=True, max_length=64)]
+    fields: dict[str, tuple[Any, bool]] = {
+        "from": (uid, True),
+        "to": (uid, True),
+        "from_label": (label, False),
+        "to_label": (label, False),
+    }
+    fields.update(_fields(rel.props, max_field_length))
+    return RowValidator(f"{rel.type.title().replace('_', '')}Row", fields, rel.doc)

@@ -7,6 +7,7 @@ Channel), all IN_MARKET the dataset's Market. Channels and the Market are create
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 import statistics
@@ -15,8 +16,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from ..errors import InputProblem, UsageError
-from ..graph_schema import SCHEMA
+from stratagraph.errors import InputProblem, UsageError
+from stratagraph.graph_schema import SCHEMA
+
 from .plan import Table, node_table, rel_tables
 from .readers import RawRecord, SourceFile
 
@@ -73,21 +75,39 @@ def _check_columns(source: SourceFile, opts: MMMOptions) -> None:
         raise UsageError("--impression-cols must name one column per spend column, in order")
     if opts.channel_names and len(opts.channel_names) != len(opts.spend_cols):
         raise UsageError("--channel-names must name one channel per spend column, in order")
-    needed = [opts.date_col, opts.outcome_col, *opts.spend_cols, *opts.impression_cols,
-              *opts.control_cols]
+    needed = [
+        opts.date_col,
+        opts.outcome_col,
+        *opts.spend_cols,
+        *opts.impression_cols,
+        *opts.control_cols,
+    ]
     needed += [c for c in (opts.geo_col, opts.revenue_col, opts.revenue_per_outcome_col) if c]
     for col in needed:
         if col not in source.columns:
             source.problems.append(
-                InputProblem(source.name, None, col,
-                             f"column not in the file (columns: {', '.join(source.columns)})")
+                InputProblem(
+                    source.name,
+                    None,
+                    col,
+                    f"column not in the file (columns: {', '.join(source.columns)})",
+                )
             )
 
 
 def unused_columns(source: SourceFile, opts: MMMOptions) -> list[str]:
-    used = {opts.date_col, opts.outcome_col, opts.geo_col, opts.revenue_col,
-            opts.revenue_per_outcome_col, *opts.spend_cols, *opts.impression_cols,
-            *opts.control_cols, *opts.ignore_cols, ""}
+    used = {
+        opts.date_col,
+        opts.outcome_col,
+        opts.geo_col,
+        opts.revenue_col,
+        opts.revenue_per_outcome_col,
+        *opts.spend_cols,
+        *opts.impression_cols,
+        *opts.control_cols,
+        *opts.ignore_cols,
+        "",
+    }
     return [c for c in source.columns if c not in used]
 
 
@@ -95,12 +115,13 @@ def _infer_period_days(dates: Sequence[date]) -> int:
     distinct = sorted(set(dates))
     if len(distinct) < 2:
         return 7
-    gaps = [(b - a).days for a, b in zip(distinct, distinct[1:], strict=False)]
+    gaps = [(b - a).days for a, b in itertools.pairwise(distinct)]
     return max(1, int(statistics.median(gaps)))
 
 
-def mmm_tables(source: SourceFile, opts: MMMOptions, problems: list[InputProblem],
-               max_field_length: int) -> list[Table]:
+def mmm_tables(
+    source: SourceFile, opts: MMMOptions, problems: list[InputProblem], max_field_length: int
+) -> list[Table]:
     _check_columns(source, opts)
     if any(p.row is None for p in source.problems):
         return []
@@ -110,8 +131,7 @@ def mmm_tables(source: SourceFile, opts: MMMOptions, problems: list[InputProblem
 
     parsed: list[tuple[RawRecord, date, str, dict[str, float | None]]] = []
     seen: dict[tuple[str, date], int] = {}
-    numeric_cols = [opts.outcome_col, *opts.spend_cols, *opts.impression_cols,
-                    *opts.control_cols]
+    numeric_cols = [opts.outcome_col, *opts.spend_cols, *opts.impression_cols, *opts.control_cols]
     numeric_cols += [c for c in (opts.revenue_col, opts.revenue_per_outcome_col) if c]
     for rec in source.records:
         row_problems: list[InputProblem] = []
@@ -119,29 +139,45 @@ def mmm_tables(source: SourceFile, opts: MMMOptions, problems: list[InputProblem
         try:
             day = date.fromisoformat(str(raw_date).strip()[:10])
         except ValueError:
-            row_problems.append(InputProblem(source.name, rec.number, opts.date_col,
-                                             f"{raw_date!r} is not a date (YYYY-MM-DD)"))
+            row_problems.append(
+                InputProblem(
+                    source.name,
+                    rec.number,
+                    opts.date_col,
+                    f"{raw_date!r} is not a date (YYYY-MM-DD)",
+                )
+            )
             day = date.min
         geo = str(rec.values.get(opts.geo_col, "")).strip() if opts.geo_col else ""
         if opts.geo_col and not geo:
-            row_problems.append(InputProblem(source.name, rec.number, opts.geo_col,
-                                             "required value is missing"))
+            row_problems.append(
+                InputProblem(source.name, rec.number, opts.geo_col, "required value is missing")
+            )
         values: dict[str, float | None] = {}
         for col in numeric_cols:
             try:
                 values[col] = _number(rec.values.get(col))
             except (TypeError, ValueError):
-                row_problems.append(InputProblem(source.name, rec.number, col,
-                                                 f"{rec.values.get(col)!r} is not a number"))
+                row_problems.append(
+                    InputProblem(
+                        source.name, rec.number, col, f"{rec.values.get(col)!r} is not a number"
+                    )
+                )
         for col in (opts.outcome_col, *opts.spend_cols):
             if col in values and values[col] is None:
-                row_problems.append(InputProblem(source.name, rec.number, col,
-                                                 "required value is missing"))
+                row_problems.append(
+                    InputProblem(source.name, rec.number, col, "required value is missing")
+                )
         key = (geo, day)
         if not row_problems and key in seen:
-            row_problems.append(InputProblem(
-                source.name, rec.number, opts.date_col,
-                f"a second row for {geo + ' ' if geo else ''}{day} (first at row {seen[key]})"))
+            row_problems.append(
+                InputProblem(
+                    source.name,
+                    rec.number,
+                    opts.date_col,
+                    f"a second row for {geo + ' ' if geo else ''}{day} (first at row {seen[key]})",
+                )
+            )
         if row_problems:
             problems.extend(row_problems)
             continue
@@ -149,11 +185,21 @@ def mmm_tables(source: SourceFile, opts: MMMOptions, problems: list[InputProblem
         parsed.append((rec, day, geo, values))
 
     period = timedelta(days=(opts.period_days or _infer_period_days([p[1] for p in parsed])) - 1)
-    market_rec = RawRecord(0, {"uid": market, "code": market, "name": market,
-                               "currency": opts.currency, "locale": opts.locale,
-                               "timezone": opts.timezone})
-    channel_recs = [RawRecord(0, {"uid": c, "name": n, "kind": opts.channel_kind})
-                    for c, n in zip(channels, names, strict=True)]
+    market_rec = RawRecord(
+        0,
+        {
+            "uid": market,
+            "code": market,
+            "name": market,
+            "currency": opts.currency,
+            "locale": opts.locale,
+            "timezone": opts.timezone,
+        },
+    )
+    channel_recs = [
+        RawRecord(0, {"uid": c, "name": n, "kind": opts.channel_kind})
+        for c, n in zip(channels, names, strict=True)
+    ]
     observations: list[RawRecord] = []
     of_rels: list[RawRecord] = []
     in_market: list[RawRecord] = []
@@ -173,20 +219,32 @@ def mmm_tables(source: SourceFile, opts: MMMOptions, problems: list[InputProblem
         if opts.control_cols:
             out["controls"] = {c: values[c] for c in opts.control_cols}
         observations.append(RawRecord(rec.number, out))
-        of_rels.append(RawRecord(rec.number, {"from": out["uid"], "to": market,
-                                              "to_label": "Market"}))
-        in_market.append(RawRecord(rec.number, {"from": out["uid"], "to": market,
-                                                  "from_label": "KPIObservation"}))
+        of_rels.append(
+            RawRecord(rec.number, {"from": out["uid"], "to": market, "to_label": "Market"})
+        )
+        in_market.append(
+            RawRecord(
+                rec.number, {"from": out["uid"], "to": market, "from_label": "KPIObservation"}
+            )
+        )
         for i, (channel, col) in enumerate(zip(channels, opts.spend_cols, strict=True)):
-            media: dict[str, Any] = {"uid": f"{stem}:{channel}", "kind": "media", **common,
-                                     "spend": values[col]}
+            media: dict[str, Any] = {
+                "uid": f"{stem}:{channel}",
+                "kind": "media",
+                **common,
+                "spend": values[col],
+            }
             if opts.impression_cols:
                 media["impressions"] = values[opts.impression_cols[i]]
             observations.append(RawRecord(rec.number, media))
-            of_rels.append(RawRecord(rec.number, {"from": media["uid"], "to": channel,
-                                                  "to_label": "Channel"}))
-            in_market.append(RawRecord(rec.number, {"from": media["uid"], "to": market,
-                                                      "from_label": "KPIObservation"}))
+            of_rels.append(
+                RawRecord(rec.number, {"from": media["uid"], "to": channel, "to_label": "Channel"})
+            )
+            in_market.append(
+                RawRecord(
+                    rec.number, {"from": media["uid"], "to": market, "from_label": "KPIObservation"}
+                )
+            )
 
     # the dataset's market and channels may already be described better by other inputs
     defaults = [
@@ -197,8 +255,7 @@ def mmm_tables(source: SourceFile, opts: MMMOptions, problems: list[InputProblem
         table.create_only = True
     tables = [
         *defaults,
-        node_table(source, SCHEMA.node("KPIObservation"), observations, problems,
-                   max_field_length),
+        node_table(source, SCHEMA.node("KPIObservation"), observations, problems, max_field_length),
     ]
     tables += rel_tables(source, SCHEMA.rel("OF"), of_rels, problems, max_field_length)
     tables += rel_tables(source, SCHEMA.rel("IN_MARKET"), in_market, problems, max_field_length)

@@ -7,17 +7,16 @@ plan with problems can be refused before a single write.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from pydantic import ValidationError
+from stratagraph import cypher
+from stratagraph.errors import InputProblem
+from stratagraph.graph_schema import SCHEMA, NodeType, RelType
+from stratagraph.graph_schema.row_models import RowValidator, node_rows, rel_rows
+from stratagraph.store import GraphStore
 
-from .. import cypher
-from ..errors import InputProblem
-from ..graph_schema import SCHEMA, NodeType, RelType
-from ..graph_schema.row_models import node_row_model, rel_row_model
-from ..store import GraphStore
 from .readers import RawRecord, SourceFile
 
 _LOOKUP_CHUNK = 10_000
@@ -80,90 +79,84 @@ class IngestPlan:
         return sum(len(t.rows) for t in self.tables)
 
 
-def _pydantic_problems(source: str, number: int, exc: ValidationError) -> list[InputProblem]:
-    problems = []
-    for err in exc.errors():
-        loc = err["loc"]
-        column = str(loc[0]) if loc else None
-        if column == "from_uid":
-            column = "from"
-        elif column == "to_uid":
-            column = "to"
-        message = err["msg"].removeprefix("Value error, ")
-        if err["type"] == "missing":
-            message = "required value is missing"
-        elif err["type"] == "extra_forbidden":
-            message = "unknown column for this type (see docs/ingest.md for the columns)"
-        elif err["type"] == "string_too_long":
-            message = f"value too long ({len(str(err.get('input', '')))} characters; {message})"
-        problems.append(InputProblem(source, number, column, message))
-    return problems
+def _validated(
+    source: SourceFile,
+    validator: RowValidator,
+    records: list[RawRecord],
+    problems: list[InputProblem],
+) -> list[tuple[int, dict[str, Any]]]:
+    rows, errors = validator.validate([r.values for r in records])
+    problems.extend(
+        InputProblem(source.name, records[e.index].number, e.column, e.message) for e in errors
+    )
+    return [(rec.number, row) for rec, row in zip(records, rows, strict=True) if row is not None]
 
 
-def node_table(source: SourceFile, node: NodeType, records: Iterable[RawRecord],
-               problems: list[InputProblem], max_field_length: int) -> Table:
-    model = node_row_model(node, max_field_length)
+def node_table(
+    source: SourceFile,
+    node: NodeType,
+    records: list[RawRecord],
+    problems: list[InputProblem],
+    max_field_length: int,
+) -> Table:
     table = Table(source, "node", node.label)
     first_seen: dict[str, int] = {}
-    for rec in records:
-        try:
-            row = model.model_validate(rec.values).model_dump(exclude_unset=True)
-        except ValidationError as exc:
-            problems.extend(_pydantic_problems(source.name, rec.number, exc))
-            continue
+    for number, row in _validated(source, node_rows(node, max_field_length), records, problems):
         uid = row.pop("uid")
         if uid in first_seen:
             problems.append(
                 InputProblem(
-                    source.name, rec.number, "uid",
+                    source.name,
+                    number,
+                    "uid",
                     f"duplicate uid {uid!r} (first at row {first_seen[uid]})",
                 )
             )
             continue
-        first_seen[uid] = rec.number
+        first_seen[uid] = number
         table.rows.append({"uid": uid, "props": row})
-        table.numbers.append(rec.number)
+        table.numbers.append(number)
     return table
 
 
-def rel_tables(source: SourceFile, rel: RelType, records: Iterable[RawRecord],
-               problems: list[InputProblem], max_field_length: int) -> list[Table]:
-    model = rel_row_model(rel, max_field_length)
+def rel_tables(
+    source: SourceFile,
+    rel: RelType,
+    records: list[RawRecord],
+    problems: list[InputProblem],
+    max_field_length: int,
+) -> list[Table]:
     tables: dict[tuple[str, str], Table] = {}
     first_seen: dict[tuple[str, str, str, str], int] = {}
-    for rec in records:
-        try:
-            row = model.model_validate(rec.values).model_dump(exclude_unset=True)
-        except ValidationError as exc:
-            problems.extend(_pydantic_problems(source.name, rec.number, exc))
-            continue
+    for number, row in _validated(source, rel_rows(rel, max_field_length), records, problems):
         endpoints = _endpoints(rel, row.pop("from_label", None), row.pop("to_label", None))
         if isinstance(endpoints, str):
-            problems.append(InputProblem(source.name, rec.number, endpoints.split(":")[0],
-                                         endpoints.split(":", 1)[1].strip()))
+            column, _, why = endpoints.partition(":")
+            problems.append(InputProblem(source.name, number, column, why.strip()))
             continue
-        start, end = row.pop("from_uid"), row.pop("to_uid")
+        start, end = row.pop("from"), row.pop("to")
         key = (endpoints[0], start, endpoints[1], end)
         if key in first_seen:
             problems.append(
                 InputProblem(
-                    source.name, rec.number, None,
+                    source.name,
+                    number,
+                    None,
                     f"duplicate relationship {start} -> {end} (first at row {first_seen[key]})",
                 )
             )
             continue
-        first_seen[key] = rec.number
+        first_seen[key] = number
         table = tables.setdefault(
             endpoints,
             Table(source, "rel", rel.type, from_label=endpoints[0], to_label=endpoints[1]),
         )
         table.rows.append({"from": start, "to": end, "props": row})
-        table.numbers.append(rec.number)
+        table.numbers.append(number)
     return list(tables.values())
 
 
-def _endpoints(rel: RelType, from_label: str | None,
-               to_label: str | None) -> tuple[str, str] | str:
+def _endpoints(rel: RelType, from_label: str | None, to_label: str | None) -> tuple[str, str] | str:
     """The (from, to) labels of a row, or 'column: why not' when they cannot be told."""
     if from_label is None and len(rel.from_labels) > 1:
         return f"from_label: required, since {rel.type} starts at {', '.join(rel.from_labels)}"
@@ -176,15 +169,18 @@ def _endpoints(rel: RelType, from_label: str | None,
     return pair
 
 
-def check_endpoints(plan: IngestPlan, store: GraphStore,
-                    progress: Callable[[str], None] | None = None) -> None:
+def check_endpoints(
+    plan: IngestPlan, store: GraphStore, progress: Callable[[str], None] | None = None
+) -> None:
     """Every relationship must join nodes of this ingest or of the graph."""
     planned: dict[str, set[str]] = defaultdict(set)
     for t in plan.node_tables:
         planned[t.type_name].update(r["uid"] for r in t.rows)
     wanted: dict[str, set[str]] = defaultdict(set)
     for t in plan.rel_tables:
-        wanted[t.from_label].update(r["from"] for r in t.rows if r["from"] not in planned[t.from_label])
+        wanted[t.from_label].update(
+            r["from"] for r in t.rows if r["from"] not in planned[t.from_label]
+        )
         wanted[t.to_label].update(r["to"] for r in t.rows if r["to"] not in planned[t.to_label])
     existing: dict[str, set[str]] = defaultdict(set)
     for label, uids in wanted.items():
@@ -203,7 +199,9 @@ def check_endpoints(plan: IngestPlan, store: GraphStore,
                 if uid not in planned[label] and uid not in existing[label]:
                     plan.problems.append(
                         InputProblem(
-                            t.source.name, number, column,
+                            t.source.name,
+                            number,
+                            column,
                             f"no {label} with uid {uid!r} in this ingest or in the graph",
                         )
                     )

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputProblem, UsageError
+from stratagraph.errors import InputProblem, UsageError
 
 FORMATS = ("csv", "jsonl", "parquet", "mmm")
 _EXTENSIONS = {
@@ -178,7 +178,9 @@ def _read_jsonl(source: SourceFile, data: bytes) -> None:
             value = json.loads(line)
         except json.JSONDecodeError as exc:
             source.problems.append(
-                InputProblem(source.name, number, None, f"not JSON: {exc.msg} at column {exc.colno}")
+                InputProblem(
+                    source.name, number, None, f"not JSON: {exc.msg} at column {exc.colno}"
+                )
             )
             continue
         if not isinstance(value, dict):

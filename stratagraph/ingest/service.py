@@ -7,9 +7,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputProblem, InvalidInput, UsageError
-from ..graph_schema import NodeType, RelType
-from ..store import GraphStore
+from stratagraph.errors import InputProblem, InvalidInput, UsageError
+from stratagraph.graph_schema import NodeType, RelType
+from stratagraph.store import GraphStore
+
 from .mmm import MMMOptions, mmm_tables, unused_columns
 from .plan import IngestPlan, Table, check_endpoints, node_table, rel_tables, schema_type
 from .readers import SourceFile, detect_format, read_source, records_from_dicts
@@ -39,8 +40,12 @@ def resolve_type(source: SourceFile, explicit: str | None) -> NodeType | RelType
     )
 
 
-def _tables_for(source: SourceFile, kind: NodeType | RelType, problems: list[InputProblem],
-                max_field_length: int) -> list[Table]:
+def _tables_for(
+    source: SourceFile,
+    kind: NodeType | RelType,
+    problems: list[InputProblem],
+    max_field_length: int,
+) -> list[Table]:
     if isinstance(kind, NodeType):
         return [node_table(source, kind, source.records, problems, max_field_length)]
     return rel_tables(source, kind, source.records, problems, max_field_length)
@@ -78,8 +83,10 @@ def plan_ingest(
             tables += mmm_tables(source, mmm, problems, max_field_length)
             ignored = unused_columns(source, mmm)
             if ignored:
-                say(f"{source.name}: ignoring columns not named in the options: "
-                    f"{', '.join(ignored)}")
+                say(
+                    f"{source.name}: ignoring columns not named in the options: "
+                    f"{', '.join(ignored)}"
+                )
             types[source.name] = "mmm"
             batches[source.name] = batch_uid(source, "mmm", mmm.describe())
         else:
@@ -110,8 +117,14 @@ def write_quarantine(plan: IngestPlan, path: Path) -> int:
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8") as out:
         for r in rejected:
-            out.write(json.dumps({"source": r.source, "row": r.row, "reasons": r.reasons,
-                                  "record": r.record}, default=str, ensure_ascii=False) + "\n")
+            out.write(
+                json.dumps(
+                    {"source": r.source, "row": r.row, "reasons": r.reasons, "record": r.record},
+                    default=str,
+                    ensure_ascii=False,
+                )
+                + "\n"
+            )
     return len(rejected)
 
 
@@ -131,14 +144,27 @@ def ingest(
     """Load files into the graph. With problems and no quarantine, nothing is written."""
     if not paths:
         raise UsageError("name at least one file to ingest")
-    plan, batches, types = plan_ingest(store, paths, fmt=fmt, type_name=type_name, mmm=mmm,
-                                       max_field_length=max_field_length, notify=notify)
+    plan, batches, types = plan_ingest(
+        store,
+        paths,
+        fmt=fmt,
+        type_name=type_name,
+        mmm=mmm,
+        max_field_length=max_field_length,
+        notify=notify,
+    )
     return _write(store, plan, batches, types, quarantine, batch_size, progress)
 
 
-def _write(store: GraphStore, plan: IngestPlan, batches: dict[str, str], types: dict[str, str],
-           quarantine: Path | None, batch_size: int,
-           progress: Callable[[int, int], None] | None) -> IngestReport:
+def _write(
+    store: GraphStore,
+    plan: IngestPlan,
+    batches: dict[str, str],
+    types: dict[str, str],
+    quarantine: Path | None,
+    batch_size: int,
+    progress: Callable[[int, int], None] | None,
+) -> IngestReport:
     if plan.problems and quarantine is None:
         raise InvalidInput(plan.problems)
     if quarantine is not None:
@@ -170,16 +196,32 @@ def ingest_records(
     import hashlib
 
     payload = json.dumps(rows, sort_keys=True, default=str).encode()
-    source = SourceFile(path=Path(source_name), name=source_name, format="records",
-                        checksum=hashlib.sha256(payload).hexdigest(), size=len(payload))
+    source = SourceFile(
+        path=Path(source_name),
+        name=source_name,
+        format="records",
+        checksum=hashlib.sha256(payload).hexdigest(),
+        size=len(payload),
+    )
     records_from_dicts(source, rows)
     kind = resolve_type(source, type_name)
     problems: list[InputProblem] = []
     tables = _tables_for(source, kind, problems, max_field_length)
     label = kind.label if isinstance(kind, NodeType) else kind.type
-    plan = IngestPlan(sources=[source], tables=tables, problems=problems,
-                      raw={source.name: {r.number: r.values for r in source.records}})
+    plan = IngestPlan(
+        sources=[source],
+        tables=tables,
+        problems=problems,
+        raw={source.name: {r.number: r.values for r in source.records}},
+    )
     _drop_rejected(plan)
     check_endpoints(plan, store)
-    return _write(store, plan, {source.name: batch_uid(source, label, "")},
-                  {source.name: label}, None, batch_size, None)
+    return _write(
+        store,
+        plan,
+        {source.name: batch_uid(source, label, "")},
+        {source.name: label},
+        None,
+        batch_size,
+        None,
+    )

@@ -9,10 +9,11 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .. import cypher
-from ..errors import StratagraphError
-from ..graph_schema.row_models import now_iso
-from ..store import GraphStore
+from stratagraph import cypher
+from stratagraph.errors import StratagraphError
+from stratagraph.graph_schema.row_models import now_iso
+from stratagraph.store import GraphStore
+
 from .plan import IngestPlan, Table
 from .readers import SourceFile
 
@@ -68,8 +69,9 @@ class PlanWriter:
         self.batch_size = batch_size
         self.progress = progress or (lambda _n: None)
 
-    def write(self, plan: IngestPlan, batches: dict[str, str],
-              type_names: dict[str, str]) -> IngestReport:
+    def write(
+        self, plan: IngestPlan, batches: dict[str, str], type_names: dict[str, str]
+    ) -> IngestReport:
         started = time.perf_counter()
         now = now_iso()
         rejected = defaultdict(set)
@@ -77,18 +79,29 @@ class PlanWriter:
             rejected[p.file].add(p.row)
         reports = {
             s.name: SourceReport(
-                source=s.name, batch=batches[s.name], type_name=type_names[s.name],
+                source=s.name,
+                batch=batches[s.name],
+                type_name=type_names[s.name],
                 rows_read=len(s.records) + len({p.row for p in s.problems if p.row}),
                 rows_rejected=len(rejected[s.name]),
             )
             for s in plan.sources
         }
         for s in plan.sources:
-            self.store.write(cypher.load("ingest/begin_batch"), {
-                "source_uid": source_uid(s), "source_name": s.name, "source_kind": s.format,
-                "location": str(s.path), "batch": batches[s.name], "format": s.format,
-                "type_name": type_names[s.name], "checksum": s.checksum, "now": now,
-            })
+            self.store.write(
+                cypher.load("ingest/begin_batch"),
+                {
+                    "source_uid": source_uid(s),
+                    "source_name": s.name,
+                    "source_kind": s.format,
+                    "location": str(s.path),
+                    "batch": batches[s.name],
+                    "format": s.format,
+                    "type_name": type_names[s.name],
+                    "checksum": s.checksum,
+                    "now": now,
+                },
+            )
         for table in plan.node_tables:
             written = self._write_table(table, batches[table.source.name], now)
             reports[table.source.name].nodes_written += written
@@ -97,26 +110,39 @@ class PlanWriter:
             reports[table.source.name].relationships_written += written
         for s in plan.sources:
             r = reports[s.name]
-            self.store.write(cypher.load("ingest/complete_batch"), {
-                "batch": r.batch, "status": "complete", "rows_read": r.rows_read,
-                "rows_written": r.rows_read - r.rows_rejected, "rows_rejected": r.rows_rejected,
-                "nodes_written": r.nodes_written,
-                "relationships_written": r.relationships_written, "now": now,
-            })
-        return IngestReport(sources=list(reports.values()),
-                            seconds=time.perf_counter() - started)
+            self.store.write(
+                cypher.load("ingest/complete_batch"),
+                {
+                    "batch": r.batch,
+                    "status": "complete",
+                    "rows_read": r.rows_read,
+                    "rows_written": r.rows_read - r.rows_rejected,
+                    "rows_rejected": r.rows_rejected,
+                    "nodes_written": r.nodes_written,
+                    "relationships_written": r.relationships_written,
+                    "now": now,
+                },
+            )
+        return IngestReport(sources=list(reports.values()), seconds=time.perf_counter() - started)
 
     def _write_table(self, table: Table, batch: str, now: str) -> int:
         if table.create_only:
-            existing = {r["uid"] for r in self.store.read(
-                cypher.render("ingest/existing_uids", label=table.type_name),
-                {"uids": [r["uid"] for r in table.rows]})}
+            existing = {
+                r["uid"]
+                for r in self.store.read(
+                    cypher.render("ingest/existing_uids", label=table.type_name),
+                    {"uids": [r["uid"] for r in table.rows]},
+                )
+            }
             table.rows = [r for r in table.rows if r["uid"] not in existing]
         if table.kind == "node":
             query = cypher.render("ingest/upsert_nodes", label=table.type_name)
         else:
-            query = cypher.render("ingest/upsert_rels", type=table.type_name,
-                                  **{"from": table.from_label, "to": table.to_label})
+            query = cypher.render(
+                "ingest/upsert_rels",
+                type=table.type_name,
+                **{"from": table.from_label, "to": table.to_label},
+            )
         written = 0
         for i in range(0, len(table.rows), self.batch_size):
             chunk = table.rows[i : i + self.batch_size]

@@ -38,8 +38,9 @@ FORMULA = (
 )
 
 
-def hill(x: FloatArray, half_saturation: float | FloatArray,
-         shape: float | FloatArray) -> FloatArray:
+def hill(
+    x: FloatArray, half_saturation: float | FloatArray, shape: float | FloatArray
+) -> FloatArray:
     """x^s / (x^s + K^s), written as 1 / (1 + (K/x)^s) so large x cannot overflow."""
     x = np.asarray(x, dtype=np.float64)
     with np.errstate(divide="ignore"):
@@ -47,9 +48,11 @@ def hill(x: FloatArray, half_saturation: float | FloatArray,
     return np.where(x > 0, 1.0 / (1.0 + ratio**shape), 0.0)
 
 
-def adstock(spend: FloatArray, decay: float | FloatArray,
-            carryover: float | FloatArray = 0.0) -> FloatArray:
-    """Geometric adstock along the last axis; works on one series or a (pairs, weeks) grid."""
+def adstock(
+    spend: FloatArray, decay: float | FloatArray, carryover: float | FloatArray = 0.0
+) -> FloatArray:
+    """Geometric adstock along the last axis: one series, or a (pairs, weeks) grid with one
+    decay and one carryover per row."""
     spend = np.asarray(spend, dtype=np.float64)
     out = np.empty_like(spend)
     decay_arr = np.asarray(decay, dtype=np.float64)
@@ -68,7 +71,8 @@ class Seasonality:
 
     def factor(self, start_week: date, weeks: int) -> FloatArray:
         days = (start_week - self.peak).days + 7.0 * np.arange(weeks)
-        return 1.0 + self.amplitude * np.cos(2.0 * np.pi * days / self.period_days)
+        out: FloatArray = 1.0 + self.amplitude * np.cos(2.0 * np.pi * days / self.period_days)
+        return out
 
 
 class TrueCurves:
@@ -85,7 +89,8 @@ class TrueCurves:
         self.carryover_at_end: dict[str, dict[str, float]] = document["carryover_at_end"]
         season = document["seasonality"]
         self.seasonality = Seasonality(
-            float(season["amplitude"]), date.fromisoformat(season["peak"]),
+            float(season["amplitude"]),
+            date.fromisoformat(season["peak"]),
             float(season["period_days"]),
         )
         self.noise: dict[str, Any] = document["noise"]
@@ -103,33 +108,54 @@ class TrueCurves:
         """Adstock state at the end of the history (the carryover into the next week)."""
         return float(self.carryover_at_end.get(audience_uid, {}).get(channel_uid, 0.0))
 
-    def expected_conversions(self, audience_uid: str, channel_uid: str,
-                             weekly_spend: Sequence[float] | FloatArray, start_week: date,
-                             carryover: float = 0.0) -> FloatArray:
+    def expected_conversions(
+        self,
+        audience_uid: str,
+        channel_uid: str,
+        weekly_spend: Sequence[float] | FloatArray,
+        start_week: date,
+        carryover: float = 0.0,
+    ) -> FloatArray:
         """Mean conversions per week of a spend plan (local currency, weeks from a Monday)."""
         spend = np.asarray(weekly_spend, dtype=np.float64)[None, :]
-        return self.expected_conversions_grid(
+        grid = self.expected_conversions_grid(
             [(audience_uid, channel_uid)], spend, start_week, np.array([carryover])
-        )[0]
+        )
+        out: FloatArray = grid[0]
+        return out
 
-    def expected_revenue(self, audience_uid: str, channel_uid: str,
-                         weekly_spend: Sequence[float] | FloatArray, start_week: date,
-                         carryover: float = 0.0) -> FloatArray:
+    def expected_revenue(
+        self,
+        audience_uid: str,
+        channel_uid: str,
+        weekly_spend: Sequence[float] | FloatArray,
+        start_week: date,
+        carryover: float = 0.0,
+    ) -> FloatArray:
         """Mean revenue per week (the market's currency) of a spend plan."""
         rpc = float(self.market_of(audience_uid)["revenue_per_conversion"])
-        conversions = self.expected_conversions(audience_uid, channel_uid, weekly_spend,
-                                                start_week, carryover)
+        conversions = self.expected_conversions(
+            audience_uid, channel_uid, weekly_spend, start_week, carryover
+        )
         return conversions * rpc
 
-    def adstock_grid(self, pairs: Sequence[tuple[str, str]], spend: FloatArray,
-                     carryover: FloatArray | None = None) -> FloatArray:
+    def adstock_grid(
+        self,
+        pairs: Sequence[tuple[str, str]],
+        spend: FloatArray,
+        carryover: FloatArray | None = None,
+    ) -> FloatArray:
         decay = np.array([self.channels[c]["decay"] for _, c in pairs], dtype=np.float64)
         carry = np.zeros(len(pairs)) if carryover is None else carryover
-        return adstock(spend, decay[:, None] if spend.ndim == 2 else decay, carry)
+        return adstock(spend, decay, carry)
 
-    def expected_conversions_grid(self, pairs: Sequence[tuple[str, str]], spend: FloatArray,
-                                  start_week: date,
-                                  carryover: FloatArray | None = None) -> FloatArray:
+    def expected_conversions_grid(
+        self,
+        pairs: Sequence[tuple[str, str]],
+        spend: FloatArray,
+        start_week: date,
+        carryover: FloatArray | None = None,
+    ) -> FloatArray:
         """Vectorised form: `spend` is (pairs, weeks); one row per (audience, channel)."""
         if start_week.weekday() != 0:
             raise ValueError(f"start_week {start_week} is not a Monday")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..errors import UsageError
+from stratagraph.errors import UsageError
+
 from .catalog import CHANNELS, HISTORY_WEEKS, SLOT_WEEKS
 
 
@@ -23,13 +24,13 @@ class ScalePlan:
 
 PRESETS: dict[str, ScalePlan] = {
     # ~4k entities: loads in about a second, used by the tests and the demo
-    "small": ScalePlan("small", 3, 6, 4, 50, 10, 0.4, 0.75, (2, 4)),
+    "small": ScalePlan("small", 3, 6, 4, 50, 10, 0.5, 0.75, (2, 4)),
     # ~100k entities
-    "medium": ScalePlan("medium", 5, 8, 32, 2_500, 24, 0.6, 0.75, (3, 5)),
+    "medium": ScalePlan("medium", 5, 8, 28, 2_500, 24, 0.6, 0.75, (3, 5)),
     # > 1M entities: contacts make up the bulk beyond the campaign history
     "large": ScalePlan("large", 8, 10, 60, 185_000, 40, 0.6, 0.75, (3, 6)),
 }
-_SMALLEST = 500  # below this the twin loses its structure (3 markets, 6 channels)
+_SMALLEST = 2_000  # about the least with 3 markets, 6 channels and 2 audiences per market
 
 
 def estimate_entities(plan: ScalePlan) -> float:
@@ -43,7 +44,8 @@ def estimate_entities(plan: ScalePlan) -> float:
     observations = campaigns * SLOT_WEEKS
     signals = sum(plan.signals) / 2
     per_audience = 2 + 2 * signals  # node + IN_MARKET, signals + HAS_SIGNAL
-    assets = plan.markets * plan.assets_per_market * (2 + 1.8 + 0.2)  # node, LOCALIZED, FITS, VARIANT
+    # node, LOCALIZED_FOR, about 1.8 FITS and 0.2 VARIANT_OF per asset
+    assets = plan.markets * plan.assets_per_market * (2 + 1.8 + 0.2)
     return (
         plan.markets * (1 + 3.0)  # market + goals with IN_MARKET
         + plan.channels

@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from ..graph_schema import SCHEMA
+from stratagraph.graph_schema import SCHEMA
 
 ColumnKind = Literal["str", "int", "float", "bool", "list"]
 
@@ -36,8 +36,14 @@ class Table:
         return len(next(iter(self.columns.values()))[1]) if self.columns else 0
 
 
-def rel_table(rel_type: str, start: Sequence[str], end: Sequence[str], *,
-              from_label: str = "", to_label: str = "") -> Table:
+def rel_table(
+    rel_type: str,
+    start: Sequence[str],
+    end: Sequence[str],
+    *,
+    from_label: str = "",
+    to_label: str = "",
+) -> Table:
     """A relationship file; label columns only where the schema needs them to tell ends apart."""
     rel = SCHEMA.rel(rel_type)
     table = Table(rel_type).add("from", "str", start).add("to", "str", end)

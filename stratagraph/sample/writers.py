@@ -8,8 +8,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ..errors import UsageError
-from ..graph_schema.row_models import LIST_SEPARATOR
+from stratagraph.errors import UsageError
+from stratagraph.graph_schema.row_models import LIST_SEPARATOR
+
 from .tables import ColumnKind, Table
 
 FILE_FORMATS = ("csv", "jsonl", "parquet")
@@ -61,8 +62,13 @@ def _write_parquet(table: Table, path: Path) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    types = {"str": pa.string(), "int": pa.int64(), "float": pa.float64(), "bool": pa.bool_(),
-             "list": pa.list_(pa.string())}
+    types = {
+        "str": pa.string(),
+        "int": pa.int64(),
+        "float": pa.float64(),
+        "bool": pa.bool_(),
+        "list": pa.list_(pa.string()),
+    }
     arrays = {
         name: pa.array(
             [None if v is None else float(v) for v in values] if kind == "float" else values,

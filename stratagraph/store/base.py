@@ -7,9 +7,9 @@ from collections.abc import Iterable, Mapping
 from types import TracebackType
 from typing import Any, ClassVar, Self
 
-from .. import cypher
-from ..cypher import Query
-from ..graph_schema import IndexSpec
+from stratagraph import cypher
+from stratagraph.cypher import Query
+from stratagraph.graph_schema import IndexSpec
 
 Record = dict[str, Any]
 Params = Mapping[str, Any]

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from ..errors import StoreUnavailable
+from stratagraph.errors import StoreUnavailable
 
 _SOCKET_NAME = "falkordb.sock"
 _MAX_SOCKET_PATH = 100  # sun_path is 108 bytes on Linux

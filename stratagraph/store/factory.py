@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from ..errors import ConfigurationError
-from ..graph_schema import SCHEMA
-from ..settings import Settings
+from stratagraph.errors import ConfigurationError
+from stratagraph.graph_schema import SCHEMA
+from stratagraph.settings import Settings
+
 from .base import GraphStore
 from .embedded_server import EmbeddedServer
 

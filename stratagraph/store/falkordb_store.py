@@ -17,9 +17,10 @@ from falkordb.edge import Edge
 from falkordb.node import Node
 from falkordb.path import Path as FalkorPath
 
-from ..cypher import Query
-from ..errors import QueryError, ReadOnlyViolation, StoreUnavailable
-from ..graph_schema import IndexSpec
+from stratagraph.cypher import Query
+from stratagraph.errors import QueryError, ReadOnlyViolation, StoreUnavailable
+from stratagraph.graph_schema import IndexSpec
+
 from .base import GraphStore, Params, Record, query_name, query_text
 from .embedded_server import EmbeddedServer
 from .values import plain
@@ -33,6 +34,7 @@ def _falkor_value(value: Any) -> Any | None:
     if isinstance(value, FalkorPath):
         return [plain(n, _falkor_value) for n in value.nodes()]
     return None
+
 
 _READ_ONLY_REFUSAL = "to be executed only on read-only queries"
 _EMPTY_GRAPH = "empty key"
@@ -99,7 +101,10 @@ class FalkorDBStore(GraphStore):
                 return []  # reading a graph nobody has written to yet
             raise QueryError(f"FalkorDB refused {query_name(query)}: {exc}") from exc
         names = [h[1] for h in result.header]
-        return [dict(zip(names, (plain(v, _falkor_value) for v in row), strict=True)) for row in result.result_set]
+        return [
+            dict(zip(names, (plain(v, _falkor_value) for v in row), strict=True))
+            for row in result.result_set
+        ]
 
     def read_only(
         self, text: str, params: Params | None = None, *, timeout_ms: int
@@ -149,9 +154,7 @@ class FalkorDBStore(GraphStore):
             "RETURN label, properties, entitytype",
             write=False,
         )
-        return {
-            (r["label"], p) for r in rows if r["entitytype"] == "NODE" for p in r["properties"]
-        }
+        return {(r["label"], p) for r in rows if r["entitytype"] == "NODE" for p in r["properties"]}
 
     def _existing_unique_constraints(self) -> set[tuple[str, str]]:
         found: set[tuple[str, str]] = set()

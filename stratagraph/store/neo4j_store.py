@@ -6,9 +6,7 @@ from collections.abc import Iterable
 from typing import Any, ClassVar
 
 import neo4j
-from neo4j import GraphDatabase, ManagedTransaction
-from neo4j import unit_of_work
-from neo4j.graph import Node, Path, Relationship
+from neo4j import GraphDatabase, ManagedTransaction, unit_of_work
 from neo4j.exceptions import (
     AuthError,
     ClientError,
@@ -17,10 +15,12 @@ from neo4j.exceptions import (
     ServiceUnavailable,
     SessionExpired,
 )
+from neo4j.graph import Node, Path, Relationship
 
-from ..cypher import Query
-from ..errors import QueryError, ReadOnlyViolation, StoreUnavailable
-from ..graph_schema import IndexSpec
+from stratagraph.cypher import Query
+from stratagraph.errors import QueryError, ReadOnlyViolation, StoreUnavailable
+from stratagraph.graph_schema import IndexSpec
+
 from .base import GraphStore, Params, Record, query_name, query_text
 from .values import plain
 
@@ -33,6 +33,7 @@ def _neo4j_value(value: Any) -> Any | None:
     if isinstance(value, Path):
         return [plain(n, _neo4j_value) for n in value.nodes]
     return None
+
 
 # Procedures an analyst may call from ad-hoc Cypher; everything else is refused.
 ANALYST_PROCEDURES = frozenset({"db.labels", "db.relationshiptypes", "db.propertykeys"})
@@ -172,8 +173,7 @@ class Neo4jStore(GraphStore):
                     )
                 else:
                     text = (
-                        f"CREATE INDEX {name} IF NOT EXISTS "
-                        f"FOR (n:{spec.label}) ON (n.{spec.prop})"
+                        f"CREATE INDEX {name} IF NOT EXISTS FOR (n:{spec.label}) ON (n.{spec.prop})"
                     )
                 # schema commands run in their own auto-commit transaction
                 self._driver.execute_query(text, database_=self.database)

@@ -88,7 +88,7 @@ _JVM_FLAGS = (
 Backend = Literal["external", "docker", "jvm"]
 
 
-class Neo4jUnavailable(RuntimeError):  # noqa: N818 - name is part of the public API
+class Neo4jUnavailable(RuntimeError):
     """No Neo4j server could be reached or started; the message says how to fix it."""
 
 

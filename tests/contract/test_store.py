@@ -9,7 +9,7 @@ from stratagraph.graph_schema import SCHEMA
 from stratagraph.store import GraphStore
 
 VALUES = {
-    "text": "it's \"quoted\"\nand \\ escaped — ünïcode 🎯",
+    "text": 'it\'s "quoted"\nand \\ escaped — ünïcode 🎯',
     "integer": 9_007_199_254_740_993,
     "real": 1.5e-7,
     "flag": False,
@@ -29,7 +29,8 @@ def test_null_in_a_property_map_removes_the_property(store: GraphStore) -> None:
     store.write("CREATE (:Market {uid: 'm1', name: 'x', code: 'X'})")
     store.write("MATCH (n:Market {uid: 'm1'}) SET n += $props", {"props": {"name": None}})
     assert store.read("MATCH (n:Market) RETURN n.name AS name, n.code AS code") == [
-        {"name": None, "code": "X"}]
+        {"name": None, "code": "X"}
+    ]
 
 
 def test_unique_uid_per_label_is_enforced(store: GraphStore) -> None:
@@ -62,20 +63,24 @@ WRITES = [
 
 
 @pytest.mark.parametrize("statement", WRITES)
-def test_read_only_refuses_every_write_and_changes_nothing(store: GraphStore,
-                                                           statement: str) -> None:
+def test_read_only_refuses_every_write_and_changes_nothing(
+    store: GraphStore, statement: str
+) -> None:
     store.write("CREATE (:Market {uid: 'm1', name: 'kept'})")
     with pytest.raises(ReadOnlyViolation):
         store.read_only(statement, timeout_ms=5000)
     assert store.read("MATCH (n) RETURN n.uid AS uid, n.name AS name") == [
-        {"uid": "m1", "name": "kept"}]
+        {"uid": "m1", "name": "kept"}
+    ]
 
 
 def test_read_only_answers_reads(store: GraphStore) -> None:
     store.write("UNWIND range(1, 3) AS i CREATE (:Market {uid: 'm' + toString(i)})")
     columns, rows = store.read_only(
         "MATCH (n:Market) WHERE n.uid <> $skip RETURN n.uid AS uid ORDER BY uid",
-        {"skip": "m2"}, timeout_ms=5000)
+        {"skip": "m2"},
+        timeout_ms=5000,
+    )
     assert columns == ["uid"]
     assert rows == [["m1"], ["m3"]]
 
@@ -86,7 +91,9 @@ def test_read_only_reports_syntax_errors_as_query_errors(store: GraphStore) -> N
 
 
 def test_clear_removes_everything(store: GraphStore) -> None:
-    store.write("UNWIND range(1, 50) AS i CREATE (:Market {uid: toString(i)})-[:IN_MARKET]->"
-                "(:Market {uid: 'x' + toString(i)})")
+    store.write(
+        "UNWIND range(1, 50) AS i CREATE (:Market {uid: toString(i)})-[:IN_MARKET]->"
+        "(:Market {uid: 'x' + toString(i)})"
+    )
     store.clear()
     assert store.read("MATCH (n) RETURN count(n) AS c") == [{"c": 0}]
