@@ -8,9 +8,11 @@ import time
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from stratagraph import cypher
-from stratagraph.errors import StratagraphError
+from stratagraph.cypher import Query
+from stratagraph.errors import QueryError, StratagraphError
 from stratagraph.graph_schema.row_models import now_iso
 from stratagraph.store import GraphStore
 
@@ -18,6 +20,7 @@ from .plan import IngestPlan, Table
 from .readers import SourceFile
 
 Progress = Callable[[int], None]
+_LOOKUP_CHUNK = 10_000
 _SLUG = re.compile(r"[^A-Za-z0-9_.\-]+")
 
 
@@ -68,6 +71,7 @@ class PlanWriter:
         self.store = store
         self.batch_size = batch_size
         self.progress = progress or (lambda _n: None)
+        self._created: dict[str, set[str]] = defaultdict(set)
 
     def write(
         self, plan: IngestPlan, batches: dict[str, str], type_names: dict[str, str]
@@ -125,29 +129,60 @@ class PlanWriter:
             )
         return IngestReport(sources=list(reports.values()), seconds=time.perf_counter() - started)
 
-    def _write_table(self, table: Table, batch: str, now: str) -> int:
-        if table.create_only:
-            existing = {
-                r["uid"]
-                for r in self.store.read(
-                    cypher.render("ingest/existing_uids", label=table.type_name),
-                    {"uids": [r["uid"] for r in table.rows]},
-                )
-            }
-            table.rows = [r for r in table.rows if r["uid"] not in existing]
-        if table.kind == "node":
-            query = cypher.render("ingest/upsert_nodes", label=table.type_name)
-        else:
-            query = cypher.render(
-                "ingest/upsert_rels",
-                type=table.type_name,
-                **{"from": table.from_label, "to": table.to_label},
+    def _existing(self, label: str, uids: list[str]) -> set[str]:
+        query = cypher.render("ingest/existing_uids", label=label)
+        found: set[str] = set()
+        for i in range(0, len(uids), _LOOKUP_CHUNK):
+            found.update(
+                r["uid"] for r in self.store.read(query, {"uids": uids[i : i + _LOOKUP_CHUNK]})
             )
+        return found
+
+    def _write_table(self, table: Table, batch: str, now: str) -> int:
+        """New nodes are CREATEd (much faster than MERGE); existing ones are MERGEd."""
+        if table.kind == "node":
+            existing = self._existing(table.type_name, [r["uid"] for r in table.rows])
+            if table.create_only:
+                table.rows = [r for r in table.rows if r["uid"] not in existing]
+            fresh = [r for r in table.rows if r["uid"] not in existing]
+            self._created[table.type_name].update(r["uid"] for r in fresh)
+            create = cypher.render("ingest/create_nodes", label=table.type_name)
+            upsert = cypher.render("ingest/upsert_nodes", label=table.type_name)
+        else:
+            new_from = self._created[table.from_label]
+            new_to = self._created[table.to_label]
+            fresh = [r for r in table.rows if r["from"] in new_from or r["to"] in new_to]
+            names = {"type": table.type_name, "from": table.from_label, "to": table.to_label}
+            create = cypher.render("ingest/create_rels", **names)
+            upsert = cypher.render("ingest/upsert_rels", **names)
+        fresh_ids = {id(r) for r in fresh}
+        others = [r for r in table.rows if id(r) not in fresh_ids]
+        written = self._write_rows(table, fresh, create, batch, now, fallback=upsert)
+        return written + self._write_rows(table, others, upsert, batch, now)
+
+    def _write_rows(
+        self,
+        table: Table,
+        rows: list[dict[str, Any]],
+        query: Query,
+        batch: str,
+        now: str,
+        *,
+        fallback: Query | None = None,
+    ) -> int:
         written = 0
-        for i in range(0, len(table.rows), self.batch_size):
-            chunk = table.rows[i : i + self.batch_size]
-            rows = self.store.write(query, {"rows": chunk, "batch": batch, "now": now})
-            count = int(rows[0]["written"]) if rows else 0
+        for i in range(0, len(rows), self.batch_size):
+            chunk = rows[i : i + self.batch_size]
+            params = {"rows": chunk, "batch": batch, "now": now}
+            try:
+                result = self.store.write(query, params)
+            except QueryError:
+                if fallback is None:
+                    raise
+                # another writer created some of these meanwhile; the statement was atomic,
+                # so write the slice again the idempotent way
+                result = self.store.write(fallback, params)
+            count = int(result[0]["written"]) if result else 0
             if count != len(chunk):
                 raise StratagraphError(
                     f"{table.source.name}: wrote {count} of {len(chunk)} {table.type_name} rows; "

@@ -86,6 +86,7 @@ class TrueCurves:
         self.markets: dict[str, dict[str, Any]] = document["markets"]
         self.audiences: dict[str, dict[str, Any]] = document["audiences"]
         self.lift: dict[str, dict[str, float]] = document["lift"]
+        self.reachable: dict[str, dict[str, dict[str, Any]]] = document["reachable"]
         self.carryover_at_end: dict[str, dict[str, float]] = document["carryover_at_end"]
         season = document["seasonality"]
         self.seasonality = Seasonality(
@@ -138,6 +139,30 @@ class TrueCurves:
             audience_uid, channel_uid, weekly_spend, start_week, carryover
         )
         return conversions * rpc
+
+    def expected_media(
+        self, audience_uid: str, channel_uid: str, weekly_spend: Sequence[float] | FloatArray
+    ) -> dict[str, FloatArray]:
+        """Mean impressions and clicks of a spend plan, and the reach at those impressions.
+
+        Impressions and clicks are exact means under the noise model; reach is the reach
+        formula evaluated at the mean impressions (a close, slightly high approximation).
+        """
+        spend = np.asarray(weekly_spend, dtype=np.float64)
+        channel = self.channels[channel_uid]
+        fx = float(self.market_of(audience_uid)["fx"])
+        impressions = spend / (float(channel["cpm"]) * fx) * 1000.0
+        cap = float(self.reachable.get(audience_uid, {}).get(channel_uid, {}).get("reach", 0))
+        reach = (
+            cap * (1.0 - np.exp(-impressions / (float(channel["frequency"]) * cap)))
+            if cap > 0
+            else np.zeros_like(impressions)
+        )
+        return {
+            "impressions": impressions,
+            "clicks": impressions * float(channel["ctr"]),
+            "reach": reach,
+        }
 
     def adstock_grid(
         self,

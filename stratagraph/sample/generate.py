@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import time
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -42,7 +44,7 @@ from .truth import add_carryover, build_document, write_document
 from .writers import FILE_FORMATS, write_table
 
 GROUND_TRUTH_FILE = "ground_truth.json"
-CAP_HEADROOM = 1.25  # a market's daily cap sits this far above its busiest historical week
+CAP_HEADROOM = 1.25  # a market's daily cap leaves this much room above its known needs
 
 
 @dataclass
@@ -92,7 +94,7 @@ def generate_twin(
 
     # The history is drawn from the curves as read back from the file, so they cannot differ.
     truth_path = out_dir / GROUND_TRUTH_FILE
-    document = build_document(plan, seed, markets, channels, audiences, lift)
+    document = build_document(plan, seed, markets, channels, audiences, lift, pairs)
     write_document(document, truth_path)
     curves = TrueCurves.load(truth_path)
     history = build_history(plan, seed, curves, pairs, audiences, channels, markets, assets)
@@ -101,10 +103,10 @@ def generate_twin(
     add_carryover(document, keys, carry)
 
     history_market = audiences.market[pairs.audience[history.pair]]
-    markets.spend_cap = _spend_caps(history.spend, history_market, markets)
     goal, goal_market, goal_truth = build_goals(
         seed, curves, keys, history_market, history.spend, carry, markets, channels
     )
+    markets.spend_cap = _spend_caps(history.spend, history_market, markets, goal)
     document["goals"] = goal_truth
     write_document(document, truth_path)
 
@@ -130,14 +132,26 @@ def generate_twin(
     return summary
 
 
-def _spend_caps(spend: np.ndarray, history_market: np.ndarray, markets: Markets) -> np.ndarray:
+def _spend_caps(
+    spend: np.ndarray, history_market: np.ndarray, markets: Markets, goals: Table
+) -> np.ndarray:
+    """Daily caps with room for the busiest historical week and for all goals at once."""
+    goal_daily: dict[str, float] = defaultdict(float)
+    columns = {name: values for name, (_, values) in goals.columns.items()}
+    for code, budget, start, end in zip(
+        columns["market"],
+        columns["budget"],
+        columns["window_start"],
+        columns["window_end"],
+        strict=True,
+    ):
+        days = (date.fromisoformat(end) - date.fromisoformat(start)).days + 1
+        goal_daily[code] += budget / days  # goal windows overlap: their paces add up
     caps = []
     for m, spec in enumerate(markets.specs):
         weekly = spend[history_market == m].sum(axis=0)
-        busiest = float(weekly.max()) if weekly.size else 0.0
-        mean = float(weekly.mean()) if weekly.size else 0.0
-        # room for the busiest week and for a holiday push 50% above the average week
-        daily = max(busiest * CAP_HEADROOM, mean * 1.5, 1000.0 * spec.fx) / 7
+        busiest = float(weekly.max()) / 7 if weekly.size else 0.0
+        daily = max(busiest, goal_daily[spec.code], 1000.0 * spec.fx) * CAP_HEADROOM
         caps.append(nice_round(daily))
     return np.array(caps)
 

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 import numpy as np
 
-from .catalog import ASSET_FITS, HISTORY_START, HISTORY_WEEKS, SLOT_WEEKS
+from .catalog import ASSET_FITS, HISTORY_START, HISTORY_WEEKS, SLOT_WEEKS, ChannelSpec
 from .curves import TrueCurves
 from .entities import Assets, Audiences, Channels, Markets, Pairs
 from .scales import ScalePlan
@@ -124,150 +125,165 @@ def build_history(
     history = History(hp, spend, active, [])
     keys = history.key(pairs, audiences, channels)
     mu = curves.expected_conversions_grid(keys, spend, HISTORY_START)
-    history.tables = _tables(
-        plan, seed, curves, history, keys, mu, pairs, audiences, channels, markets, assets
-    )
+    rng = stream(seed, "outcomes")
+    rows = _Rows.of(history, keys, pairs, audiences, channels, markets)
+    outcomes = draw_outcomes(curves, rows, spend, mu, rng)
+    history.tables = [
+        *_campaign_tables(history, rows, audiences, channels, assets, rng),
+        *_observation_tables(history, rows, outcomes),
+    ]
     return history
 
 
-def _tables(
-    plan: ScalePlan,
-    seed: int,
-    curves: TrueCurves,
-    h: History,
-    keys: list[tuple[str, str]],
-    mu: np.ndarray,
-    pairs: Pairs,
-    audiences: Audiences,
-    channels: Channels,
-    markets: Markets,
-    assets: Assets,
-) -> list[Table]:
-    rng = stream(seed, "outcomes")
-    noise = curves.noise
-    n = len(h.pair)
-    ch = pairs.channel[h.pair]
-    m = audiences.market[pairs.audience[h.pair]]
-    fx = np.array([s.fx for s in markets.specs])[m][:, None]
-    decimals = np.array([s.decimals for s in markets.specs])[m][:, None]
-    scale = 10.0**decimals
-    spec = [channels.specs[c] for c in ch]
-    cpm = np.array([s.cpm for s in spec])[:, None]
-    ctr = np.array([s.ctr for s in spec])[:, None]
-    freq = np.array([s.frequency for s in spec])[:, None]
-    reach_cap = pairs.reach[h.pair].astype(np.float64)[:, None]
-    rpc = markets.revenue_per_conversion[m][:, None]
-    shape = (n, HISTORY_WEEKS)
+@dataclass
+class _Rows:
+    """Per history pair: what the outcome draws and the file rows need, as columns."""
 
-    # outcome noise, exactly as ground_truth.json "noise" states
-    sigma_c = float(noise["conversions"]["sigma"])
-    conversions = rng.poisson(mu * mean_one_lognormal(rng, sigma_c, shape)).astype(np.float64)
-    revenue = (
-        np.round(
-            conversions
-            * rpc
-            * mean_one_lognormal(rng, float(noise["revenue"]["sigma"]), shape)
-            * scale
+    keys: list[tuple[str, str]]  # (audience uid, channel uid)
+    slug: list[str]  # "de-003-search", the readable part of campaign and observation uids
+    channel: list[ChannelSpec]
+    market: np.ndarray  # market index
+    audience_name: list[str]
+    fx: np.ndarray  # (pairs, 1)
+    minor: np.ndarray  # (pairs, 1): 100 for cents, 1 for yen
+    reach: np.ndarray  # (pairs, 1): REACHABLE_VIA.reach
+    revenue_per_conversion: np.ndarray  # (pairs, 1)
+    codes: list[str]
+
+    @classmethod
+    def of(
+        cls,
+        history: History,
+        keys: list[tuple[str, str]],
+        pairs: Pairs,
+        audiences: Audiences,
+        channels: Channels,
+        markets: Markets,
+    ) -> _Rows:
+        m = audiences.market[pairs.audience[history.pair]]
+        specs = markets.specs
+        return cls(
+            keys=keys,
+            slug=[f"{a.removeprefix('aud-')}-{c.removeprefix('ch-')}" for a, c in keys],
+            channel=[channels.specs[c] for c in pairs.channel[history.pair].tolist()],
+            market=m,
+            audience_name=[audiences.name[a] for a in pairs.audience[history.pair].tolist()],
+            fx=np.array([s.fx for s in specs])[m][:, None],
+            minor=(10.0 ** np.array([s.decimals for s in specs]))[m][:, None],
+            reach=pairs.reach[history.pair].astype(np.float64)[:, None],
+            revenue_per_conversion=markets.revenue_per_conversion[m][:, None],
+            codes=[specs[int(x)].code for x in m.tolist()],
         )
-        / scale
-    )
+
+    def column(self, name: str) -> np.ndarray:
+        return np.array([getattr(c, name) for c in self.channel], dtype=np.float64)[:, None]
+
+
+def draw_outcomes(
+    curves: TrueCurves, rows: _Rows, spend: np.ndarray, mu: np.ndarray, rng: np.random.Generator
+) -> dict[str, np.ndarray]:
+    """Weekly results of every pair, with the noise ground_truth.json states."""
+    noise = curves.noise
+    shape = spend.shape
+    conversions = rng.poisson(
+        mu * mean_one_lognormal(rng, float(noise["conversions"]["sigma"]), shape)
+    ).astype(np.float64)
+    revenue_noise = mean_one_lognormal(rng, float(noise["revenue"]["sigma"]), shape)
+    revenue = np.round(conversions * rows.revenue_per_conversion * revenue_noise * rows.minor)
     impressions = np.round(
-        h.spend
-        / (cpm * fx)
+        spend
+        / (rows.column("cpm") * rows.fx)
         * 1000.0
         * mean_one_lognormal(rng, float(noise["impressions"]["sigma"]), shape)
     )
-    clicks = rng.binomial(impressions.astype(np.int64), np.broadcast_to(ctr, shape))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        reach = np.where(
-            reach_cap > 0,
-            np.round(reach_cap * (1.0 - np.exp(-impressions / (freq * reach_cap)))),
-            0.0,
-        )
+    clicks = rng.binomial(impressions.astype(np.int64), np.broadcast_to(rows.column("ctr"), shape))
+    cap = np.where(rows.reach > 0, rows.reach, 1.0)  # no reach, no division by zero
+    reach = np.where(
+        rows.reach > 0,
+        np.round(rows.reach * (1.0 - np.exp(-impressions / (rows.column("frequency") * cap)))),
+        0.0,
+    )
+    return {
+        "spend": spend,
+        "impressions": impressions,
+        "clicks": clicks.astype(np.float64),
+        "conversions": conversions,
+        "revenue": revenue / rows.minor,
+        "reach": reach,
+    }
 
-    slot_of_week = np.arange(HISTORY_WEEKS) // SLOT_WEEKS
-    observed = h.active[:, slot_of_week]
-    rows, weeks = np.nonzero(observed)
-    pair_key = [f"{a.removeprefix('aud-')}-{c.removeprefix('ch-')}" for a, c in keys]
+
+def _observation_tables(
+    history: History, rows: _Rows, outcomes: dict[str, np.ndarray]
+) -> list[Table]:
+    """One KPIObservation per week of every campaign, dark weeks included: they show decay."""
+    observed = history.active[:, np.arange(HISTORY_WEEKS) // SLOT_WEEKS]
+    pair, week = (a.tolist() for a in np.nonzero(observed))
     mondays = day_strings(HISTORY_START, HISTORY_WEEKS)
     sundays = day_strings(HISTORY_START + timedelta(days=6), HISTORY_WEEKS)
     compact = [d.replace("-", "") for d in mondays]
-    codes = [markets.specs[int(x)].code for x in m]
-
-    kpi_uid = [
-        f"kpi-{pair_key[r]}-{compact[w]}"
-        for r, w in zip(rows.tolist(), weeks.tolist(), strict=True)
+    uids = [f"kpi-{rows.slug[p]}-{compact[w]}" for p, w in zip(pair, week, strict=True)]
+    campaigns = [
+        f"cmp-{rows.slug[p]}-{w // SLOT_WEEKS + 1}" for p, w in zip(pair, week, strict=True)
     ]
-    slot = weeks // SLOT_WEEKS
-    cmp_of_row = [
-        f"cmp-{pair_key[r]}-{s + 1}" for r, s in zip(rows.tolist(), slot.tolist(), strict=True)
-    ]
-    kpi = Table("KPIObservation").add("uid", "str", kpi_uid)
-    kpi.add("kind", "str", ["campaign"] * len(rows))
-    kpi.add("period_start", "str", [mondays[w] for w in weeks.tolist()])
-    kpi.add("period_end", "str", [sundays[w] for w in weeks.tolist()])
-    kpi.add("geo", "str", [codes[r] for r in rows.tolist()])
-    for name, grid in (
-        ("spend", h.spend),
-        ("impressions", impressions),
-        ("clicks", clicks.astype(np.float64)),
-        ("conversions", conversions),
-        ("revenue", revenue),
-        ("reach", reach),
-    ):
-        kpi.add(name, "float", grid[rows, weeks].astype(np.float64))
-    of = rel_table("OF", kpi_uid, cmp_of_row, from_label="KPIObservation", to_label="Campaign")
+    kpi = Table("KPIObservation").add("uid", "str", uids)
+    kpi.add("kind", "str", ["campaign"] * len(uids))
+    kpi.add("period_start", "str", [mondays[w] for w in week])
+    kpi.add("period_end", "str", [sundays[w] for w in week])
+    kpi.add("geo", "str", [rows.codes[p] for p in pair])
+    for name, grid in outcomes.items():
+        kpi.add(name, "float", grid[pair, week])
+    of = rel_table("OF", uids, campaigns, from_label="KPIObservation", to_label="Campaign")
+    return [kpi, of]
 
-    # one campaign per active (pair, slot)
-    c_rows, c_slots = np.nonzero(h.active)
-    uids, names, channel_uid, spent, budget, starts, ends, audience_uid, asset_uid = (
-        [],
-        [],
-        [],
-        [],
-        [],
-        [],
-        [],
-        [],
-        [],
-    )
+
+def _campaign_tables(
+    history: History,
+    rows: _Rows,
+    audiences: Audiences,
+    channels: Channels,
+    assets: Assets,
+    rng: np.random.Generator,
+) -> list[Table]:
+    """One completed campaign per active (pair, slot), using one fitting creative."""
+    pair, slot = (a.tolist() for a in np.nonzero(history.active))
     by_market_kind: dict[tuple[int, str], list[int]] = {}
     for i, (am, kind) in enumerate(zip(assets.market.tolist(), assets.kind, strict=True)):
         by_market_kind.setdefault((am, kind), []).append(i)
-    headroom = 1.0 + rng.random(len(c_rows)) * 0.15  # budgets are set a little above spend
-    for k, (r, s) in enumerate(zip(c_rows.tolist(), c_slots.tolist(), strict=True)):
-        a_uid, c_uid = keys[r]
+    headroom = 1.0 + rng.random(len(pair)) * 0.15  # budgets are set a little above spend
+    columns: dict[str, list[Any]] = {
+        k: [] for k in ("uid", "name", "channel", "budget", "spend", "start", "end")
+    }
+    audience_uid, asset_uid = [], []
+    for k, (p, s) in enumerate(zip(pair, slot, strict=True)):
         start = HISTORY_START + timedelta(weeks=s * SLOT_WEEKS)
         end = start + timedelta(weeks=SLOT_WEEKS, days=-1)
-        total = float(
-            np.round(h.spend[r, s * SLOT_WEEKS : (s + 1) * SLOT_WEEKS].sum() * scale[r, 0])
-            / scale[r, 0]
-        )
-        uids.append(f"cmp-{pair_key[r]}-{s + 1}")
-        names.append(
-            f"{audiences.name[pairs.audience[h.pair[r]]]} – "
-            f"{channels.specs[ch[r]].name} – {start:%b %Y}"
-        )
-        channel_uid.append(c_uid)
-        spent.append(total)
-        budget.append(nice_round(total * float(headroom[k]), 3))
-        starts.append(start.isoformat())
-        ends.append(end.isoformat())
-        audience_uid.append(a_uid)
+        minor = float(rows.minor[p, 0])
+        total = round(float(history.spend[p, s * SLOT_WEEKS : (s + 1) * SLOT_WEEKS].sum()) * minor)
+        columns["uid"].append(f"cmp-{rows.slug[p]}-{s + 1}")
+        columns["name"].append(f"{rows.audience_name[p]} – {rows.channel[p].name} – {start:%b %Y}")
+        columns["channel"].append(rows.keys[p][1])
+        columns["spend"].append(total / minor)
+        columns["budget"].append(nice_round(total / minor * float(headroom[k]), 3))
+        columns["start"].append(start.isoformat())
+        columns["end"].append(end.isoformat())
+        audience_uid.append(rows.keys[p][0])
+        market = int(rows.market[p])
         asset_uid.append(
-            _pick_asset(assets, by_market_kind, int(m[r]), channels.specs[ch[r]].kind, end, rng)
+            _pick_asset(assets, by_market_kind, market, rows.channel[p].kind, end, rng)
         )
-    campaign = Table("Campaign").add("uid", "str", uids).add("name", "str", names)
-    campaign.add("channel", "str", channel_uid).add("status", "str", ["completed"] * len(uids))
-    campaign.add("budget", "float", budget).add("spend", "float", spent)
-    campaign.add("start", "str", starts).add("end", "str", ends)
+    uids = columns["uid"]
+    campaign = Table("Campaign")
+    for name in ("uid", "name", "channel"):
+        campaign.add(name, "str", columns[name])
+    campaign.add("status", "str", ["completed"] * len(uids))
+    campaign.add("budget", "float", columns["budget"]).add("spend", "float", columns["spend"])
+    campaign.add("start", "str", columns["start"]).add("end", "str", columns["end"])
     return [
         campaign,
-        rel_table("RUNS_ON", uids, channel_uid),
+        rel_table("RUNS_ON", uids, columns["channel"]),
         rel_table("TARGETS", uids, audience_uid, from_label="Campaign", to_label="Audience"),
         rel_table("USES", uids, asset_uid, from_label="Campaign", to_label="Asset"),
-        kpi,
-        of,
     ]
 
 

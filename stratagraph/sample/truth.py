@@ -10,7 +10,7 @@ import numpy as np
 
 from .catalog import HISTORY_END, HISTORY_START, HISTORY_WEEKS, REFERENCE_CURRENCY
 from .curves import FORMULA, GROUND_TRUTH_FORMAT
-from .entities import Audiences, Channels, Markets
+from .entities import Audiences, Channels, Markets, Pairs
 from .history import SPEND_PROCESS
 from .scales import ScalePlan
 
@@ -56,8 +56,21 @@ def build_document(
     channels: Channels,
     audiences: Audiences,
     lift: np.ndarray,
+    pairs: Pairs,
 ) -> dict[str, Any]:
     ch_uids = [c.uid for c in channels.specs]
+    reachable: dict[str, dict[str, dict[str, Any]]] = {}
+    for a, c, basis, reach in zip(
+        pairs.audience.tolist(),
+        pairs.channel.tolist(),
+        pairs.basis,
+        pairs.reach.tolist(),
+        strict=True,
+    ):
+        reachable.setdefault(audiences.uid[a], {})[ch_uids[c]] = {
+            "basis": str(basis),
+            "reach": int(reach),
+        }
     return {
         "format": GROUND_TRUTH_FORMAT,
         "seed": seed,
@@ -117,6 +130,7 @@ def build_document(
             uid: dict(zip(ch_uids, _f(row), strict=True))
             for uid, row in zip(audiences.uid, lift, strict=True)
         },
+        "reachable": reachable,
         "carryover_at_end": {},
         "goals": {},
     }

@@ -124,7 +124,8 @@ def test_every_row_validates(tmp_path: Path, file_format: str) -> None:
 def test_relationships_join_existing_nodes(small: TwinSummary) -> None:
     uids = {
         node.label: {r["uid"] for r in _rows(small, node.label)}
-        for node in SCHEMA.nodes if node.ingestable
+        for node in SCHEMA.nodes
+        if node.ingestable
     }
     rel_types = [r for r in SCHEMA.rels if r.ingestable]
     assert {r.type for r in rel_types} <= {n.removesuffix(".csv") for n in small.files}
@@ -221,8 +222,9 @@ def _pair_history(summary: TwinSummary) -> dict[tuple[str, str], dict[str, np.nd
     for k in _rows(summary, "KPIObservation"):
         cmp = campaign_of[k["uid"]]
         key = (audience[cmp], channel[cmp])
-        grid = out.setdefault(key, {name: np.full(weeks, np.nan) for name in
-                                    ("spend", "conversions", "revenue")})
+        grid = out.setdefault(
+            key, {name: np.full(weeks, np.nan) for name in ("spend", "conversions", "revenue")}
+        )
         t = (date.fromisoformat(k["period_start"]) - HISTORY_START).days // 7
         for name in grid:
             grid[name][t] = float(k[name])
@@ -266,8 +268,9 @@ def test_carryover_continues_a_plan_exactly(small: TwinSummary) -> None:
     state = 0.0
     for s in spend[:52]:
         state = s + decay * state
-    tail = curves.expected_conversions(aud, ch, spend[52:], HISTORY_START + timedelta(weeks=52),
-                                       carryover=state)
+    tail = curves.expected_conversions(
+        aud, ch, spend[52:], HISTORY_START + timedelta(weeks=52), carryover=state
+    )
     assert np.allclose(tail, whole[52:], rtol=1e-12)
     for s in spend[52:]:
         state = s + decay * state
@@ -288,7 +291,10 @@ def test_ground_truth_covers_every_pair_and_market(small: TwinSummary) -> None:
     assert truth["scale"] == "small"
     history = truth["history"]
     assert (history["start"], history["end"], history["weeks"]) == (
-        HISTORY_START.isoformat(), HISTORY_END.isoformat(), 104)
+        HISTORY_START.isoformat(),
+        HISTORY_END.isoformat(),
+        104,
+    )
     assert set(truth["goals"]) == {g["uid"] for g in _rows(small, "Goal")}
 
 
