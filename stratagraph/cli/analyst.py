@@ -12,7 +12,7 @@ from stratagraph.analyst import ResultTable, list_queries, run_cypher, run_named
 from stratagraph.analyst.adhoc import json_values, parse_params
 from stratagraph.analyst.named import short_name
 
-from .common import StoreOpt, opened, out, print_table
+from .common import StoreOpt, err, opened, out, print_table
 
 ParamOpt = Annotated[
     list[str] | None, typer.Option("--param", "-p", help="A parameter as name=value; repeat.")
@@ -29,7 +29,7 @@ def _emit(result: ResultTable, fmt: str, out_file: Path | None, title: str) -> N
     if text is not None:
         typer.echo(text, nl=False)
     elif out_file is not None:
-        out().print(f"wrote {len(result.rows)} rows to {out_file}", style="dim")
+        err().print(f"wrote {len(result.rows)} rows to {out_file}", style="dim")
 
 
 def query_command(

@@ -38,6 +38,7 @@ from .streams import mean_one_lognormal, stream, times
 MEDIAN_AUDIENCE = 400_000  # people, for a market of weight 1
 SIGNAL_KINDS = ("intent", "affinity", "churn", "engagement", "lifecycle", "price")
 NONE_BASIS_SHARE = 0.05  # reachable pairs with no legal basis: governance must refuse them
+ASSET_MIX = {"copy": 0.35, "image": 0.3, "video": 0.15, "email_template": 0.15, "audio": 0.05}
 
 
 @dataclass
@@ -87,16 +88,16 @@ class Pairs:
 
 @dataclass
 class Assets:
-    uid: list[str]
-    market: np.ndarray
-    kind: list[str]
-    approved: np.ndarray
-    expires: list[date]
-    themes: list[list[str]]
-    name: list[str]
-    subject: list[str | None]
-    body: list[str | None]
-    variant_of: dict[int, int]  # asset index -> base asset index
+    uid: list[str] = field(default_factory=list)
+    market: list[int] = field(default_factory=list)
+    kind: list[str] = field(default_factory=list)
+    approved: list[bool] = field(default_factory=list)
+    expires: list[date] = field(default_factory=list)
+    themes: list[list[str]] = field(default_factory=list)
+    name: list[str] = field(default_factory=list)
+    subject: list[str | None] = field(default_factory=list)
+    body: list[str | None] = field(default_factory=list)
+    variant_of: dict[int, int] = field(default_factory=dict)  # asset index -> its base
 
 
 def build_markets(plan: ScalePlan, seed: int) -> Markets:
@@ -184,7 +185,7 @@ def build_pairs(audiences: Audiences, channels: Channels, seed: int) -> Pairs:
     n_aud, n_ch = len(audiences.uid), len(channels.specs)
     reach_p = np.array([c.reach_probability for c in channels.specs])
     reachable = rng.random((n_aud, n_ch)) < reach_p[None, :]
-    # every audience can be reached somewhere, and on email if it has no other message channel
+    # an audience no channel reaches would be dead weight: fall back to email
     reachable[:, channels.index("ch-email")] |= ~reachable.any(axis=1)
     aud, ch = np.nonzero(reachable)
     basis = np.array([channels.specs[c].basis for c in ch], dtype=object)
@@ -229,64 +230,59 @@ def build_assets(plan: ScalePlan, markets: Markets, channels: Channels, seed: in
     rng = stream(seed, "assets")
     kinds_present = {c.kind for c in channels.specs}
     usable = [k for k, fits in ASSET_FITS.items() if set(fits) & kinds_present]
-    weights = {"copy": 0.35, "image": 0.3, "video": 0.15, "email_template": 0.15, "audio": 0.05}
-    p = np.array([weights[k] for k in usable])
+    p = np.array([ASSET_MIX[k] for k in usable])
     p /= p.sum()
-    a = Assets([], np.zeros(0, dtype=np.int64), [], np.zeros(0, dtype=bool), [], [], [], [], [], {})
-    market_idx: list[int] = []
-    approved: list[bool] = []
     per = max(plan.assets_per_market, len(usable))
     width = max(4, len(str(per)))
+    a = Assets()
     for m, spec in enumerate(markets.specs):
-        lang = language(spec.locale)
         first_of_market = len(a.uid)
         for i in range(per):
             guaranteed = i < len(usable)  # every channel has an approved, valid creative
             kind = usable[i] if guaranteed else usable[int(rng.choice(len(usable), p=p))]
-            base = None
             same_kind = [j for j in range(first_of_market, len(a.uid)) if a.kind[j] == kind]
+            base = None
             if not guaranteed and same_kind and rng.random() < 0.2:
                 base = same_kind[int(rng.integers(len(same_kind)))]
-            themes = (
-                list(a.themes[base])
-                if base is not None
-                else [
-                    THEMES[t]
-                    for t in rng.choice(len(THEMES), int(rng.integers(2, 5)), replace=False)
-                ]
-            )
-            ok = guaranteed or bool(rng.random() < 0.9)
+                a.variant_of[len(a.uid)] = base
+            if base is not None:
+                themes = list(a.themes[base])  # a variant keeps its base's message
+            else:
+                picks = rng.choice(len(THEMES), int(rng.integers(2, 5)), replace=False)
+                themes = [THEMES[t] for t in picks]
             expired = not guaranteed and bool(rng.random() < 0.12)
-            expires = (
+            a.expires.append(
                 HISTORY_END - timedelta(days=int(rng.integers(1, 200)))
                 if expired
                 else HISTORY_END + timedelta(days=int(rng.integers(300, 431)))
             )
-            words = THEME_WORDS[lang]
-            subject = SUBJECTS[lang].format(a=words[themes[0]], b=words[themes[1]], brand=BRAND)
-            body = BODIES[lang].format(a=words[themes[0]], b=words[themes[1]])
-            uid = f"ast-{spec.code.lower()}-{i + 1:0{width}d}"
+            a.approved.append(guaranteed or bool(rng.random() < 0.9))
+            subject, body = _creative_text(spec, kind, themes)
             variant = " (variant)" if base is not None else ""
-            if base is not None:
-                a.variant_of[len(a.uid)] = base
-            a.uid.append(uid)
+            a.uid.append(f"ast-{spec.code.lower()}-{i + 1:0{width}d}")
+            a.market.append(m)
             a.kind.append(kind)
             a.themes.append(themes)
-            a.expires.append(expires)
             a.name.append(f"{spec.code} {kind.replace('_', ' ')} – {' / '.join(themes)}{variant}")
-            a.subject.append(subject if kind == "email_template" else None)
-            a.body.append(body if kind == "email_template" else subject if kind == "copy" else None)
-            market_idx.append(m)
-            approved.append(ok)
+            a.subject.append(subject)
+            a.body.append(body)
     # even the smallest twin has an expired and an unapproved creative to refuse
     free = [i for i in range(len(a.uid)) if i % per >= len(usable)]
     if free and all(a.expires[i] > HISTORY_END for i in free):
         a.expires[free[-1]] = HISTORY_END - timedelta(days=30)
-    if len(free) > 1 and all(approved[i] for i in free):
-        approved[free[-2]] = False
-    a.market = np.array(market_idx)
-    a.approved = np.array(approved)
+    if len(free) > 1 and all(a.approved[i] for i in free):
+        a.approved[free[-2]] = False
     return a
+
+
+def _creative_text(spec: MarketSpec, kind: str, themes: list[str]) -> tuple[str | None, str | None]:
+    """Subject and body in the market's language: email templates get both, copy a line."""
+    lang = language(spec.locale)
+    words = THEME_WORDS[lang]
+    headline = SUBJECTS[lang].format(a=words[themes[0]], b=words[themes[1]], brand=BRAND)
+    if kind == "email_template":
+        return headline, BODIES[lang].format(a=words[themes[0]], b=words[themes[1]])
+    return None, headline if kind == "copy" else None
 
 
 def asset_formats(assets: Assets) -> list[str]:

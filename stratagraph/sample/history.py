@@ -248,7 +248,7 @@ def _campaign_tables(
     """One completed campaign per active (pair, slot), using one fitting creative."""
     pair, slot = (a.tolist() for a in np.nonzero(history.active))
     by_market_kind: dict[tuple[int, str], list[int]] = {}
-    for i, (am, kind) in enumerate(zip(assets.market.tolist(), assets.kind, strict=True)):
+    for i, (am, kind) in enumerate(zip(assets.market, assets.kind, strict=True)):
         by_market_kind.setdefault((am, kind), []).append(i)
     headroom = 1.0 + rng.random(len(pair)) * 0.15  # budgets are set a little above spend
     columns: dict[str, list[Any]] = {

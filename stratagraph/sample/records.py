@@ -108,7 +108,7 @@ def contact_tables(contacts: Contacts, audiences: Audiences, markets: Markets) -
 
 
 def asset_tables(assets: Assets, markets: Markets, channels: Channels) -> list[Table]:
-    locales = [markets.specs[m].locale for m in assets.market.tolist()]
+    locales = [markets.specs[m].locale for m in assets.market]
     t = Table("Asset").add("uid", "str", assets.uid).add("name", "str", assets.name)
     t.add("kind", "str", assets.kind).add("format", "str", asset_formats(assets))
     t.add("locale", "str", locales).add("themes", "list", assets.themes)
@@ -122,9 +122,7 @@ def asset_tables(assets: Assets, markets: Markets, channels: Channels) -> list[T
             if c.kind in ASSET_FITS[kind]:
                 fit_from.append(uid)
                 fit_to.append(c.uid)
-    localized = rel_table(
-        "LOCALIZED_FOR", assets.uid, [markets.uids[m] for m in assets.market.tolist()]
-    )
+    localized = rel_table("LOCALIZED_FOR", assets.uid, [markets.uids[m] for m in assets.market])
     variants = sorted(assets.variant_of.items())
     variant_of = rel_table(
         "VARIANT_OF", [assets.uid[v] for v, _ in variants], [assets.uid[b] for _, b in variants]

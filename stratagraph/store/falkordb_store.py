@@ -56,17 +56,27 @@ class FalkorDBStore(GraphStore):
     ) -> None:
         super().__init__(url)
         self._server: EmbeddedServer | None = None
-        if data_dir is not None:
-            self._server = EmbeddedServer(data_dir)
-            sock = self._server.acquire()
-            client = FalkorDB(unix_socket_path=str(sock), socket_connect_timeout=connect_timeout_s)
-        else:
-            client = FalkorDB(
-                host=host or "localhost",
-                port=port or 6379,
-                password=password,
-                socket_connect_timeout=connect_timeout_s,
-            )
+        try:
+            if data_dir is not None:
+                self._server = EmbeddedServer(data_dir)
+                sock = self._server.acquire()
+                client = FalkorDB(
+                    unix_socket_path=str(sock), socket_connect_timeout=connect_timeout_s
+                )
+            else:
+                # the client talks to the server while it is constructed
+                client = FalkorDB(
+                    host=host or "localhost",
+                    port=port or 6379,
+                    password=password,
+                    socket_connect_timeout=connect_timeout_s,
+                )
+        except (redis.ConnectionError, redis.TimeoutError, redis.AuthenticationError) as exc:
+            if self._server is not None:
+                self._server.release()
+            raise StoreUnavailable(
+                f"FalkorDB at {url} does not answer: {exc}. Check host, port and password."
+            ) from exc
         self._client = client
         self._graph = client.select_graph(graph)
         self.graph_name = graph

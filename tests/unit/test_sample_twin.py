@@ -314,3 +314,36 @@ def test_spend_spans_both_sides_of_saturation(small: TwinSummary) -> None:
     for ch in curves.channels:
         assert below[ch] > 0, ch
         assert above[ch] > 0, ch
+
+
+def test_spend_caps_leave_room_for_the_history_and_the_goals(small: TwinSummary) -> None:
+    cap = {m["code"]: float(m["spend_cap"]) for m in _rows(small, "Market")}
+    pace: dict[str, float] = defaultdict(float)
+    for g in _rows(small, "Goal"):
+        days = (date.fromisoformat(g["window_end"]) - date.fromisoformat(g["window_start"])).days
+        pace[g["market"]] += float(g["budget"]) / (days + 1)
+    weekly: dict[tuple[str, str], float] = defaultdict(float)
+    for k in _rows(small, "KPIObservation"):
+        weekly[(k["geo"], k["period_start"])] += float(k["spend"])
+    for (code, _), spend in weekly.items():
+        assert spend / 7 <= cap[code]
+    for code, daily in pace.items():
+        assert daily <= cap[code]
+
+
+def test_expected_media_matches_the_recorded_delivery(small: TwinSummary) -> None:
+    curves = TrueCurves.load(small.ground_truth)
+    reach_cap = {(r["from"], r["to"]): int(r["reach"]) for r in _rows(small, "REACHABLE_VIA")}
+    audience = {r["from"]: r["to"] for r in _rows(small, "TARGETS")}
+    channel = {c["uid"]: c["channel"] for c in _rows(small, "Campaign")}
+    campaign_of = {r["from"]: r["to"] for r in _rows(small, "OF")}
+    recorded = expected = 0.0
+    for k in _rows(small, "KPIObservation"):
+        cmp = campaign_of[k["uid"]]
+        aud, ch = audience[cmp], channel[cmp]
+        media = curves.expected_media(aud, ch, [float(k["spend"])])
+        recorded += float(k["impressions"])
+        expected += float(media["impressions"][0])
+        assert float(k["reach"]) <= reach_cap[(aud, ch)]
+        assert float(k["clicks"]) <= float(k["impressions"])
+    assert abs(recorded / expected - 1) < 0.02

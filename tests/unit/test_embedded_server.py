@@ -1,0 +1,178 @@
+"""The embedded FalkorDB server: shared by local processes, durable, never doubled.
+
+Real processes and a real server throughout; each test uses its own data directory.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from stratagraph.cli import run
+from stratagraph.settings import get_settings
+from stratagraph.store import open_store
+from stratagraph.store.embedded_server import EmbeddedServer
+
+WORKER = textwrap.dedent(
+    """
+    import sys, time
+    from pathlib import Path
+    from stratagraph.settings import get_settings
+    from stratagraph.store import open_store
+    folder, tag, hold = sys.argv[1], sys.argv[2], sys.argv[3]
+    store = open_store(get_settings(store="falkordb+embedded://" + folder))
+    store.write("UNWIND range(1, 200) AS i CREATE (:Audience {uid: $tag + '-' + toString(i)})",
+                {"tag": tag})
+    print("written", flush=True)
+    while hold and not Path(hold).exists():
+        time.sleep(0.02)
+    store.close()
+    """
+)
+
+
+def spawn(folder: Path, tag: str, hold: Path | None = None) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-c", WORKER, str(folder), tag, str(hold or "")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def wait_written(proc: subprocess.Popen[str]) -> None:
+    assert proc.stdout is not None
+    line = proc.stdout.readline()
+    assert line.strip() == "written", proc.stderr.read() if proc.stderr else ""
+
+
+def count(folder: Path) -> int:
+    with open_store(get_settings(store=f"falkordb+embedded://{folder}")) as store:
+        return int(store.read("MATCH (n:Audience) RETURN count(n) AS c")[0]["c"])
+
+
+def redis_pids(folder: Path) -> list[int]:
+    server = EmbeddedServer(folder)
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                title = (entry / "cmdline").read_bytes()
+                state = (entry / "stat").read_text().split(")")[-1].split()[0]
+            except OSError:
+                continue
+            ours = b"redis-server" in title and str(server.socket_path).encode() in title
+            if ours and state != "Z":
+                found.append(int(entry.name))
+    return found
+
+
+def test_processes_share_one_server_which_stops_with_its_last_user(tmp_path: Path) -> None:
+    folder = tmp_path / "db"
+    release = tmp_path / "release-first"
+    first = spawn(folder, "a", hold=release)
+    wait_written(first)
+    second = spawn(folder, "b")
+    second.wait(timeout=60)
+    assert second.returncode == 0, second.stderr.read() if second.stderr else ""
+    assert len(redis_pids(folder)) == 1, "the first process still uses the server"
+    release.touch()
+    first.wait(timeout=60)
+    deadline = time.monotonic() + 10
+    while redis_pids(folder) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert redis_pids(folder) == [], "the last user stopped the server"
+    assert count(folder) == 400, "both processes' writes persisted"
+
+
+def test_racing_starters_get_exactly_one_server(tmp_path: Path) -> None:
+    folder = tmp_path / "db"
+    release = tmp_path / "go"
+    procs = [spawn(folder, f"p{i}", hold=release) for i in range(6)]
+    for proc in procs:
+        wait_written(proc)
+    assert len(redis_pids(folder)) == 1
+    release.touch()
+    for proc in procs:
+        proc.wait(timeout=60)
+        assert proc.returncode == 0
+    assert count(folder) == 1200
+
+
+def test_killed_server_loses_no_acknowledged_write(tmp_path: Path) -> None:
+    folder = tmp_path / "db"
+    with open_store(get_settings(store=f"falkordb+embedded://{folder}")) as store:
+        for i in range(50):
+            store.write(
+                "UNWIND range(1, 100) AS i CREATE (:Audience {uid: $p + toString(i)})",
+                {"p": f"w{i}-"},
+            )
+        store.write("MATCH (n:Audience) WITH n LIMIT 10 SET n.size = 7")
+        pid = store.embedded_server.status().pid if store.embedded_server else None
+        assert pid is not None
+        os.kill(pid, signal.SIGKILL)
+    assert count(folder) == 5000
+    with open_store(get_settings(store=f"falkordb+embedded://{folder}")) as store:
+        assert store.read("MATCH (n:Audience) WHERE n.size = 7 RETURN count(n) AS c") == [{"c": 10}]
+
+
+def test_killed_user_is_not_counted(tmp_path: Path) -> None:
+    folder = tmp_path / "db"
+    victim = spawn(folder, "v", hold=tmp_path / "never")
+    wait_written(victim)
+    victim.kill()
+    victim.wait(timeout=10)
+    assert len(redis_pids(folder)) == 1, "the server outlives a killed user"
+    other = spawn(folder, "o")
+    other.wait(timeout=60)
+    deadline = time.monotonic() + 10
+    while redis_pids(folder) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert redis_pids(folder) == [], "the last live user stopped it"
+    assert count(folder) == 400
+
+
+def test_reopen_after_clean_stop_finds_every_write(tmp_path: Path) -> None:
+    folder = tmp_path / "db"
+    for i in range(3):
+        with open_store(get_settings(store=f"falkordb+embedded://{folder}")) as store:
+            store.write("CREATE (:Audience {uid: $u})", {"u": f"a{i}"})
+        assert redis_pids(folder) == []
+    assert count(folder) == 3
+
+
+def test_db_stop_and_status_commands(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "db"
+    url = f"falkordb+embedded://{folder}"
+    holder = spawn(folder, "h", hold=tmp_path / "never")
+    wait_written(holder)
+    assert run(["db", "status", "--store", url]) == 0
+    assert "running" in capsys.readouterr().out
+    assert run(["db", "stop", "--store", url]) == 0
+    assert "stopped the server" in capsys.readouterr().out
+    assert redis_pids(folder) == []
+    holder.kill()
+    holder.wait(timeout=10)
+    assert run(["db", "status", "--store", url]) == 0
+    assert "stopped" in capsys.readouterr().out
+    assert count(folder) == 200
+
+
+def test_long_data_dir_uses_a_short_socket_path(tmp_path: Path) -> None:
+    folder = tmp_path / ("x" * 60) / ("y" * 60)
+    server = EmbeddedServer(folder)
+    assert len(str(server.socket_path)) < 100
+    with open_store(get_settings(store=f"falkordb+embedded://{folder}")) as store:
+        store.write("CREATE (:Audience {uid: 'deep'})")
+    assert count(folder) == 1
+
+
+def test_db_stop_refuses_a_non_embedded_store() -> None:
+    assert run(["db", "stop", "--store", "bolt://localhost:7687"]) == 2
