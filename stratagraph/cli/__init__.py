@@ -22,6 +22,7 @@ app = typer.Typer(
 app.command("ingest")(data.ingest_command)
 app.command("sample")(data.sample_command)
 app.command("stats")(data.stats_command)
+app.command("schema")(data.schema_command)
 app.add_typer(data.db_app, name="db")
 app.command("query")(analyst.query_command)
 app.command("cypher")(analyst.cypher_command)

@@ -28,7 +28,11 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a t
 
 
 def out() -> Console:
-    return Console(soft_wrap=True)
+    # wide tables stay readable when piped (rich assumes 80 columns off a terminal)
+    console = Console(soft_wrap=True)
+    if not console.is_terminal:
+        console = Console(soft_wrap=True, width=160)
+    return console
 
 
 def err() -> Console:
@@ -53,12 +57,20 @@ def print_json(value: Any) -> None:
     typer.echo(json.dumps(value, indent=2, default=str, ensure_ascii=False))
 
 
-def print_table(result: ResultTable, *, title: str | None = None, limit: int = 200) -> None:
+def print_table(
+    result: ResultTable,
+    *,
+    title: str | None = None,
+    limit: int = 200,
+    columns: list[str] | None = None,
+) -> None:
+    shown = columns or result.columns
+    index = [result.columns.index(c) for c in shown]
     table = Table(title=title, show_lines=False)
-    for col in result.columns:
+    for col in shown:
         table.add_column(col, overflow="fold")
     for row in result.rows[:limit]:
-        table.add_row(*(_fmt(v) for v in row))
+        table.add_row(*(_fmt(row[i]) for i in index))
     console = out()
     console.print(table)
     if len(result.rows) > limit:
@@ -69,7 +81,9 @@ def _fmt(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, float):
-        return f"{value:,.4g}" if abs(value) < 1e6 else f"{value:,.0f}"
+        if abs(value) >= 100:
+            return f"{value:,.0f}"
+        return f"{value:.2f}" if abs(value) >= 1 else f"{value:.3g}"
     if isinstance(value, dict | list):
         return json.dumps(value, default=str, ensure_ascii=False)
     return str(value)

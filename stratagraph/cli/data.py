@@ -231,3 +231,26 @@ def db_status(store: StoreOpt = None, as_json: JsonOpt = False) -> None:
         return
     state = f"running (pid {status.pid}, socket {status.socket})" if status.running else "stopped"
     out().print(f"{status.data_dir}: {state}")
+
+
+def schema_command(
+    fmt: Annotated[str, typer.Option("--format", help="markdown or json.")] = "markdown",
+) -> None:
+    """Print the graph schema: every node and relationship type with its columns."""
+    from stratagraph.graph_schema import SCHEMA
+    from stratagraph.graph_schema.reference import markdown
+
+    if fmt == "json":
+        print_json(
+            {
+                "nodes": {n.label: [p.__dict__ for p in n.all_props()] for n in SCHEMA.nodes},
+                "relationships": {
+                    r.type: {"endpoints": r.endpoints, "props": [p.__dict__ for p in r.props]}
+                    for r in SCHEMA.rels
+                },
+            }
+        )
+    elif fmt == "markdown":
+        typer.echo(markdown(SCHEMA), nl=False)
+    else:
+        raise typer.BadParameter("use markdown or json", param_hint="--format")

@@ -47,10 +47,16 @@ def demo_command(
             )
             console.print("  " + ", ".join(f"{k} {v:,}" for k, v in stats.labels.items()))
             print_table(
-                run_named(graph, "channel_performance", {"granularity": "total"}),
-                title="two years of history per channel",
+                run_named(graph, "channel_performance", {"granularity": "total", "geo": "DE"}),
+                title="two years of history per channel in DE (EUR)",
+                columns=["channel", "kind", "spend", "conversions", "revenue", "roas", "cpa"],
             )
-            print_table(run_named(graph, "audience_reach", {}), title="audience reach", limit=12)
+            print_table(
+                run_named(graph, "audience_reach", {"market": "DE"}),
+                title="audience reach in DE (first 8)",
+                columns=["audience", "name", "channel", "basis", "reach", "share"],
+                limit=8,
+            )
     console.print(
         "\nnext: stratagraph stats | stratagraph query --list | "
         'stratagraph cypher "MATCH (a:Audience) RETURN a.uid, a.size LIMIT 5"'

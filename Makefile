@@ -1,0 +1,21 @@
+# The two set-up commands of the README:
+#   pip install -e . && stratagraph demo     (the main job, on the embedded store)
+#   make test                                (the whole suite; starts Neo4j by itself)
+PYTHON ?= python3
+
+.PHONY: install test lint bench
+
+install:
+	$(PYTHON) -m pip install -q -e '.[test]'
+
+test: install
+	$(PYTHON) -m ruff check stratagraph tests benchmarks
+	$(PYTHON) -m pytest
+
+lint: install
+	$(PYTHON) -m ruff check stratagraph tests benchmarks
+	$(PYTHON) -m ruff format --check stratagraph tests benchmarks
+	$(PYTHON) -m mypy
+
+bench: install
+	$(PYTHON) benchmarks/ingest.py
