@@ -56,13 +56,23 @@ def markdown(schema: GraphSchema) -> str:
     ]
     for node in schema.nodes:
         origin = "loadable from files" if node.ingestable else "*platform*"
-        lines += [f"### {node.label}", "", f"{node.doc} ({origin})", "",
-                  "| column | required | value |", "|---|---|---|"]
+        lines += [
+            f"### {node.label}",
+            "",
+            f"{node.doc} ({origin})",
+            "",
+            "| column | required | value |",
+            "|---|---|---|",
+        ]
         lines += _rows(node.all_props())
         lines.append("")
-    lines += ["## Relationships", "",
-              "Relationship files have the columns `from` and `to` (endpoint uids); where a "
-              "type has several endpoint labels, also `from_label` / `to_label`.", ""]
+    lines += [
+        "## Relationships",
+        "",
+        "Relationship files have the columns `from` and `to` (endpoint uids); where a "
+        "type has several endpoint labels, also `from_label` / `to_label`.",
+        "",
+    ]
     for rel in schema.rels:
         origin = "loadable from files" if rel.ingestable else "*platform*"
         ends = ", ".join(f"({a})→({b})" for a, b in rel.endpoints)

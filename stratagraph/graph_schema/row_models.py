@@ -7,7 +7,6 @@ dates as YYYY-MM-DD, JSON documents as canonical strings, lists from `a|b|c` CSV
 from __future__ import annotations
 
 import json
-import math
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -34,13 +33,14 @@ TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 # Structural Cypher fragments that have no business in marketing data. Values are always
 # sent as parameters, so this is defence in depth: it catches injection attempts early and
 # names them, instead of storing them for some later tool to splice.
+# Linear-time patterns (no unbounded wildcards), so screening a whole column at once is cheap.
 _CYPHER_LIKE = re.compile(
-    r"(?is)"
-    r"(\b(detach\s+delete|load\s+csv|call\s+(db|dbms|apoc|gds)\.)\b)"
-    r"|(\b(match|merge|create|optional\s+match)\s*\(\s*\w*\s*(:\s*\w+)?\s*[{)])"
-    r"|(\)\s*-\s*\[\s*\w*\s*:\s*\w+)"
-    r"|(\b(return|with|set|delete|remove|unwind)\b.*(//|;\s*$))"
-    r"|(['\"]\s*[})\]]+\s*(return|match|merge|create|delete|set|with|union|call)\b)"
+    r"(?i)"
+    r"\b(?:detach\s+delete|load\s+csv|call\s+(?:db|dbms|apoc|gds)\.\w)"
+    r"|\b(?:match|merge|create)\s*\(\s*\w*\s*(?::\s*\w+\s*)?[{)]"
+    r"|\)\s*-\s*\[\s*\w*\s*:\s*\w+"
+    r"|['\"]\s*[})\]]+\s*(?:return|match|merge|create|delete|set|with|union|call|remove|detach)\b"
+    r"|\b(?:return|delete|remove)\s+\w+\s*(?://|;)"
 )
 
 
@@ -118,23 +118,13 @@ def _canonical_json(value: Any) -> Any:
         raise ValueError(f"not a JSON document: {exc}") from None
 
 
-def _no_cypher(value: str) -> str:
-    if looks_like_cypher(value):
-        raise ValueError("looks like a Cypher statement, not data; refusing it")
-    return value
+CYPHER_MESSAGE = "looks like a Cypher statement, not data; refusing it"
 
 
-def _finite(value: float) -> float:
-    if not math.isfinite(value):
-        raise ValueError("must be a finite number")
-    return value
-
-
-def _text(max_length: int) -> Any:
+def _text(max_length: int, min_length: int = 0) -> Any:
     return Annotated[
         str,
-        StringConstraints(strip_whitespace=True, max_length=max_length),
-        AfterValidator(_no_cypher),
+        StringConstraints(strip_whitespace=True, max_length=max_length, min_length=min_length),
     ]
 
 
@@ -151,11 +141,11 @@ def _annotation(prop: Prop, max_field_length: int) -> Any:
                 return Annotated[str, StringConstraints(strip_whitespace=True, pattern=UID_PATTERN)]
             if prop.choices:
                 return Annotated[str, AfterValidator(_choice(prop.choices))]
-            return _text(limit)
+            return _text(limit, min_length=1 if prop.required else 0)
         case PropType.INT:
             return Annotated[int, Field(strict=False, **bounds)]
         case PropType.FLOAT:
-            return Annotated[float, Field(allow_inf_nan=False, **bounds), AfterValidator(_finite)]
+            return Annotated[float, Field(allow_inf_nan=False, **bounds)]
         case PropType.BOOL:
             return bool
         case PropType.DATETIME:
@@ -171,7 +161,6 @@ def _annotation(prop: Prop, max_field_length: int) -> Any:
                 str,
                 BeforeValidator(_canonical_json),
                 StringConstraints(max_length=limit),
-                AfterValidator(_no_cypher),
             ]
     raise AssertionError(prop.type)  # pragma: no cover
 
@@ -203,7 +192,13 @@ class RowValidator:
     missing from a file never clears a property, while an empty cell does.
     """
 
-    def __init__(self, name: str, fields: dict[str, tuple[Any, bool]], doc: str) -> None:
+    def __init__(
+        self,
+        name: str,
+        fields: dict[str, tuple[Any, bool]],
+        doc: str,
+        text_columns: tuple[str, ...] = (),
+    ) -> None:
         annotations = {
             k: (Required[t] if req else NotRequired[t | None]) for k, (t, req) in fields.items()
         }
@@ -214,37 +209,62 @@ class RowValidator:
         self.row_type = row_type
         self.columns = tuple(fields)
         self.required = frozenset(k for k, (_, req) in fields.items() if req)
+        self.text_columns = text_columns
         self._many: TypeAdapter[list[dict[str, Any]]] = TypeAdapter(list[row_type])  # type: ignore[valid-type]
         self._one: TypeAdapter[dict[str, Any]] = TypeAdapter(row_type)
-
-    def _prepare(self, record: dict[str, Any]) -> dict[str, Any]:
-        # an empty CSV cell means "no value" (clears the property); in a required column
-        # it means the value is missing
-        required = self.required
-        return {
-            k: (None if v == "" else v)
-            for k, v in record.items()
-            if not (v == "" and k in required)
-        }
 
     def validate(
         self, records: list[dict[str, Any]]
     ) -> tuple[list[dict[str, Any] | None], list[RowError]]:
         """Returns the clean rows (None where a row failed) and the errors."""
-        prepared = [self._prepare(r) for r in records]
-        try:
-            return list(self._many.validate_python(prepared)), []
-        except ValidationError:
-            pass  # slow path: find each bad row, keep the good ones
+        prepared = records
         rows: list[dict[str, Any] | None] = []
         errors: list[RowError] = []
-        for index, record in enumerate(prepared):
-            try:
-                rows.append(self._one.validate_python(record))
-            except ValidationError as exc:
-                rows.append(None)
-                errors.extend(_row_errors(index, exc))
+        try:
+            rows = list(self._many.validate_python(prepared))
+        except ValidationError:
+            # slow path: find each bad row, keep the good ones
+            for index, record in enumerate(prepared):
+                try:
+                    rows.append(self._one.validate_python(record))
+                except ValidationError as exc:
+                    rows.append(None)
+                    errors.extend(_row_errors(index, exc))
+        self._screen_cypher(rows, errors)
         return rows, errors
+
+    def _screen_cypher(self, rows: list[dict[str, Any] | None], errors: list[RowError]) -> None:
+        """Refuse text that looks like Cypher. One regex pass over a whole column finds
+        clean columns fast; only a column with a hit is checked row by row."""
+        for column in self.text_columns:
+            values = [_as_text(r.get(column)) if r is not None else "" for r in rows]
+            blob = "\x00".join(values)
+            if not _might_be_cypher(blob) or not _CYPHER_LIKE.search(blob):
+                continue
+            for index, text in enumerate(values):
+                if (
+                    text
+                    and rows[index] is not None
+                    and any(looks_like_cypher(part) for part in text.split("\x00"))
+                ):
+                    errors.append(RowError(index, column, "cypher", CYPHER_MESSAGE, text))
+                    rows[index] = None
+
+
+def _might_be_cypher(text: str) -> bool:
+    """A cheap necessary condition for _CYPHER_LIKE: each pattern needs one of these."""
+    if any(ch in text for ch in "()[]'\";/"):
+        return True
+    lowered = text.lower()
+    return "detach" in lowered or "load" in lowered or "call" in lowered
+
+
+def _as_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return "\x00".join(str(v) for v in value)
+    return str(value)
 
 
 def _row_errors(index: int, exc: ValidationError) -> list[RowError]:
@@ -253,7 +273,8 @@ def _row_errors(index: int, exc: ValidationError) -> list[RowError]:
         loc = err["loc"]
         column = str(loc[0]) if loc else None
         message = err["msg"].removeprefix("Value error, ")
-        if err["type"] == "missing":
+        if err["type"] == "missing" or err.get("input", 0) in (None, ""):
+            # an empty cell arrives as None (CSV) or "" (other formats)
             message = "required value is missing"
         elif err["type"] == "extra_forbidden":
             message = "unknown column for this type (see docs/ingest.md for the columns)"
@@ -271,10 +292,25 @@ def _fields(props: tuple[Prop, ...], max_field_length: int) -> dict[str, tuple[A
     }
 
 
+def _text_columns(props: tuple[Prop, ...]) -> tuple[str, ...]:
+    """Free-text columns: the ones a Cypher fragment could hide in."""
+    return tuple(
+        p.name
+        for p in props
+        if p.name not in SYSTEM_PROP_NAMES
+        and p.name != "uid"
+        and not p.choices
+        and p.type in (PropType.STRING, PropType.STRING_LIST, PropType.JSON)
+    )
+
+
 @cache
 def node_rows(node: NodeType, max_field_length: int = 65_536) -> RowValidator:
     """The row model of a node file: `uid` plus the label's properties."""
-    return RowValidator(f"{node.label}Row", _fields(node.all_props(), max_field_length), node.doc)
+    props = node.all_props()
+    return RowValidator(
+        f"{node.label}Row", _fields(props, max_field_length), node.doc, _text_columns(props)
+    )
 
 
 @cache
@@ -290,4 +326,6 @@ def rel_rows(rel: RelType, max_field_length: int = 65_536) -> RowValidator:
         "to_label": (label, False),
     }
     fields.update(_fields(rel.props, max_field_length))
-    return RowValidator(f"{rel.type.title().replace('_', '')}Row", fields, rel.doc)
+    return RowValidator(
+        f"{rel.type.title().replace('_', '')}Row", fields, rel.doc, _text_columns(rel.props)
+    )

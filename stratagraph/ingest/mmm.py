@@ -20,7 +20,7 @@ from stratagraph.errors import InputProblem, UsageError
 from stratagraph.graph_schema import SCHEMA
 
 from .plan import Table, node_table, rel_tables
-from .readers import RawRecord, SourceFile
+from .readers import Records, SourceFile
 
 _SPEND_SUFFIX = re.compile(r"(?i)[_\s-]*(spend|cost|investment)$")
 _SLUG = re.compile(r"[^A-Za-z0-9_.\-]+")
@@ -129,51 +129,51 @@ def mmm_tables(
     names = opts.channel_names or tuple(channel_name(c) for c in opts.spend_cols)
     channels = [_slug(n) for n in names]
 
-    parsed: list[tuple[RawRecord, date, str, dict[str, float | None]]] = []
+    parsed: list[tuple[int, date, str, dict[str, float | None]]] = []
     seen: dict[tuple[str, date], int] = {}
     numeric_cols = [opts.outcome_col, *opts.spend_cols, *opts.impression_cols, *opts.control_cols]
     numeric_cols += [c for c in (opts.revenue_col, opts.revenue_per_outcome_col) if c]
-    for rec in source.records:
+    for number, values_in in source.records:
         row_problems: list[InputProblem] = []
-        raw_date = rec.values.get(opts.date_col)
+        raw_date = values_in.get(opts.date_col)
         try:
             day = date.fromisoformat(str(raw_date).strip()[:10])
         except ValueError:
             row_problems.append(
                 InputProblem(
                     source.name,
-                    rec.number,
+                    number,
                     opts.date_col,
                     f"{raw_date!r} is not a date (YYYY-MM-DD)",
                 )
             )
             day = date.min
-        geo = str(rec.values.get(opts.geo_col, "")).strip() if opts.geo_col else ""
+        geo = str(values_in.get(opts.geo_col, "")).strip() if opts.geo_col else ""
         if opts.geo_col and not geo:
             row_problems.append(
-                InputProblem(source.name, rec.number, opts.geo_col, "required value is missing")
+                InputProblem(source.name, number, opts.geo_col, "required value is missing")
             )
         values: dict[str, float | None] = {}
         for col in numeric_cols:
             try:
-                values[col] = _number(rec.values.get(col))
+                values[col] = _number(values_in.get(col))
             except (TypeError, ValueError):
                 row_problems.append(
                     InputProblem(
-                        source.name, rec.number, col, f"{rec.values.get(col)!r} is not a number"
+                        source.name, number, col, f"{values_in.get(col)!r} is not a number"
                     )
                 )
         for col in (opts.outcome_col, *opts.spend_cols):
             if col in values and values[col] is None:
                 row_problems.append(
-                    InputProblem(source.name, rec.number, col, "required value is missing")
+                    InputProblem(source.name, number, col, "required value is missing")
                 )
         key = (geo, day)
         if not row_problems and key in seen:
             row_problems.append(
                 InputProblem(
                     source.name,
-                    rec.number,
+                    number,
                     opts.date_col,
                     f"a second row for {geo + ' ' if geo else ''}{day} (first at row {seen[key]})",
                 )
@@ -181,29 +181,33 @@ def mmm_tables(
         if row_problems:
             problems.extend(row_problems)
             continue
-        seen[key] = rec.number
-        parsed.append((rec, day, geo, values))
+        seen[key] = number
+        parsed.append((number, day, geo, values))
 
     period = timedelta(days=(opts.period_days or _infer_period_days([p[1] for p in parsed])) - 1)
-    market_rec = RawRecord(
-        0,
-        {
-            "uid": market,
-            "code": market,
-            "name": market,
-            "currency": opts.currency,
-            "locale": opts.locale,
-            "timezone": opts.timezone,
-        },
+    # numbered 0: built from the options, not from a row
+    market_rec = Records(
+        [
+            {
+                "uid": market,
+                "code": market,
+                "name": market,
+                "currency": opts.currency,
+                "locale": opts.locale,
+                "timezone": opts.timezone,
+            }
+        ],
+        [0],
     )
-    channel_recs = [
-        RawRecord(0, {"uid": c, "name": n, "kind": opts.channel_kind})
-        for c, n in zip(channels, names, strict=True)
-    ]
-    observations: list[RawRecord] = []
-    of_rels: list[RawRecord] = []
-    in_market: list[RawRecord] = []
-    for rec, day, geo, values in parsed:
+    channel_recs = Records(
+        [
+            {"uid": c, "name": n, "kind": opts.channel_kind}
+            for c, n in zip(channels, names, strict=True)
+        ],
+        [0] * len(channels),
+    )
+    observations, of_rels, in_market = Records(), Records(), Records()
+    for number, day, geo, values in parsed:
         stem = f"{market}:{_slug(geo)}:{day.isoformat()}" if geo else f"{market}:{day.isoformat()}"
         common = {"period_start": day.isoformat(), "period_end": (day + period).isoformat()}
         if geo:
@@ -218,15 +222,9 @@ def mmm_tables(
             out["revenue"] = None if rpo is None else outcome * rpo
         if opts.control_cols:
             out["controls"] = {c: values[c] for c in opts.control_cols}
-        observations.append(RawRecord(rec.number, out))
-        of_rels.append(
-            RawRecord(rec.number, {"from": out["uid"], "to": market, "to_label": "Market"})
-        )
-        in_market.append(
-            RawRecord(
-                rec.number, {"from": out["uid"], "to": market, "from_label": "KPIObservation"}
-            )
-        )
+        observations.append(number, out)
+        of_rels.append(number, {"from": out["uid"], "to": market, "to_label": "Market"})
+        in_market.append(number, {"from": out["uid"], "to": market, "from_label": "KPIObservation"})
         for i, (channel, col) in enumerate(zip(channels, opts.spend_cols, strict=True)):
             media: dict[str, Any] = {
                 "uid": f"{stem}:{channel}",
@@ -236,19 +234,15 @@ def mmm_tables(
             }
             if opts.impression_cols:
                 media["impressions"] = values[opts.impression_cols[i]]
-            observations.append(RawRecord(rec.number, media))
-            of_rels.append(
-                RawRecord(rec.number, {"from": media["uid"], "to": channel, "to_label": "Channel"})
-            )
+            observations.append(number, media)
+            of_rels.append(number, {"from": media["uid"], "to": channel, "to_label": "Channel"})
             in_market.append(
-                RawRecord(
-                    rec.number, {"from": media["uid"], "to": market, "from_label": "KPIObservation"}
-                )
+                number, {"from": media["uid"], "to": market, "from_label": "KPIObservation"}
             )
 
     # the dataset's market and channels may already be described better by other inputs
     defaults = [
-        node_table(source, SCHEMA.node("Market"), [market_rec], problems, max_field_length),
+        node_table(source, SCHEMA.node("Market"), market_rec, problems, max_field_length),
         node_table(source, SCHEMA.node("Channel"), channel_recs, problems, max_field_length),
     ]
     for table in defaults:

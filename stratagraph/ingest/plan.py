@@ -7,7 +7,7 @@ plan with problems can be refused before a single write.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -17,7 +17,7 @@ from stratagraph.graph_schema import SCHEMA, NodeType, RelType
 from stratagraph.graph_schema.row_models import RowValidator, node_rows, rel_rows
 from stratagraph.store import GraphStore
 
-from .readers import RawRecord, SourceFile
+from .readers import Records, SourceFile
 
 _LOOKUP_CHUNK = 10_000
 
@@ -54,8 +54,6 @@ class IngestPlan:
     sources: list[SourceFile]
     tables: list[Table]
     problems: list[InputProblem]
-    # record number -> raw record, per source name (for the quarantine file)
-    raw: dict[str, dict[int, dict[str, Any]]]
 
     @property
     def node_tables(self) -> list[Table]:
@@ -70,8 +68,14 @@ class IngestPlan:
         for p in self.problems:
             reason = f"{p.field}: {p.message}" if p.field else p.message
             grouped[(p.file, p.row)].append(reason)
+        # the input rows of files with problems, by record number
+        records = {
+            s.name: dict(s.records)
+            for s in self.sources
+            if any(file == s.name for file, _ in grouped)
+        }
         return [
-            Rejected(file, row, self.raw.get(file, {}).get(row) if row else None, reasons)
+            Rejected(file, row, records.get(file, {}).get(row) if row else None, reasons)
             for (file, row), reasons in grouped.items()
         ]
 
@@ -82,27 +86,28 @@ class IngestPlan:
 def _validated(
     source: SourceFile,
     validator: RowValidator,
-    records: list[RawRecord],
+    records: Records,
     problems: list[InputProblem],
-) -> list[tuple[int, dict[str, Any]]]:
-    rows, errors = validator.validate([r.values for r in records])
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    rows, errors = validator.validate(records.rows)
+    numbers = records.numbers
     problems.extend(
-        InputProblem(source.name, records[e.index].number, e.column, e.message) for e in errors
+        InputProblem(source.name, numbers[e.index], e.column, e.message) for e in errors
     )
-    return [(rec.number, row) for rec, row in zip(records, rows, strict=True) if row is not None]
+    return ((n, row) for n, row in zip(numbers, rows, strict=True) if row is not None)
 
 
 def node_table(
     source: SourceFile,
     node: NodeType,
-    records: list[RawRecord],
+    records: Records,
     problems: list[InputProblem],
     max_field_length: int,
 ) -> Table:
     table = Table(source, "node", node.label)
     first_seen: dict[str, int] = {}
     for number, row in _validated(source, node_rows(node, max_field_length), records, problems):
-        uid = row.pop("uid")
+        uid = row["uid"]
         if uid in first_seen:
             problems.append(
                 InputProblem(
@@ -114,7 +119,7 @@ def node_table(
             )
             continue
         first_seen[uid] = number
-        table.rows.append({"uid": uid, "props": row})
+        table.rows.append(row)  # flat: uid and properties (engines set a flat map fastest)
         table.numbers.append(number)
     return table
 
@@ -122,35 +127,40 @@ def node_table(
 def rel_tables(
     source: SourceFile,
     rel: RelType,
-    records: list[RawRecord],
+    records: Records,
     problems: list[InputProblem],
     max_field_length: int,
 ) -> list[Table]:
     tables: dict[tuple[str, str], Table] = {}
-    first_seen: dict[tuple[str, str, str, str], int] = {}
+    resolved: dict[tuple[str | None, str | None], tuple[str, str] | str] = {}
+    first_seen: dict[tuple[str, str], dict[tuple[str, str], int]] = defaultdict(dict)
     for number, row in _validated(source, rel_rows(rel, max_field_length), records, problems):
-        endpoints = _endpoints(rel, row.pop("from_label", None), row.pop("to_label", None))
+        labels = (row.pop("from_label", None), row.pop("to_label", None))
+        endpoints = resolved.get(labels)
+        if endpoints is None:
+            endpoints = resolved[labels] = _endpoints(rel, *labels)
         if isinstance(endpoints, str):
             column, _, why = endpoints.partition(":")
             problems.append(InputProblem(source.name, number, column, why.strip()))
             continue
-        start, end = row.pop("from"), row.pop("to")
-        key = (endpoints[0], start, endpoints[1], end)
-        if key in first_seen:
+        start = row.pop("from")
+        end = row.pop("to")
+        first = first_seen[endpoints].setdefault((start, end), number)
+        if first != number:
             problems.append(
                 InputProblem(
                     source.name,
                     number,
                     None,
-                    f"duplicate relationship {start} -> {end} (first at row {first_seen[key]})",
+                    f"duplicate relationship {start} -> {end} (first at row {first})",
                 )
             )
             continue
-        first_seen[key] = number
-        table = tables.setdefault(
-            endpoints,
-            Table(source, "rel", rel.type, from_label=endpoints[0], to_label=endpoints[1]),
-        )
+        table = tables.get(endpoints)
+        if table is None:
+            table = tables[endpoints] = Table(
+                source, "rel", rel.type, from_label=endpoints[0], to_label=endpoints[1]
+            )
         table.rows.append({"from": start, "to": end, "props": row})
         table.numbers.append(number)
     return list(tables.values())

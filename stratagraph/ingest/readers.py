@@ -1,6 +1,6 @@
 """Read input files into raw records, keeping where each came from.
 
-Every reader yields `RawRecord`s numbered from 1 (the first record after any header), and
+Every reader yields `Records`, numbered from 1 (the first record after any header), and
 turns unreadable input (bad UTF-8, broken JSON, ragged CSV rows) into `InputProblem`s
 instead of exceptions, so one bad row never hides the others.
 """
@@ -11,6 +11,7 @@ import csv
 import hashlib
 import io
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,9 +31,25 @@ _EXTENSIONS = {
 
 
 @dataclass
-class RawRecord:
-    number: int
-    values: dict[str, Any]
+class Records:
+    """Rows read from one input with their record numbers (parallel lists: no object per row)."""
+
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    numbers: list[int] = field(default_factory=list)
+
+    @classmethod
+    def numbered(cls, rows: list[dict[str, Any]]) -> Records:
+        return cls(rows, list(range(1, len(rows) + 1)))
+
+    def append(self, number: int, row: dict[str, Any]) -> None:
+        self.rows.append(row)
+        self.numbers.append(number)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __iter__(self) -> Iterator[tuple[int, dict[str, Any]]]:
+        return zip(self.numbers, self.rows, strict=True)
 
 
 @dataclass
@@ -44,7 +61,7 @@ class SourceFile:
     format: str
     checksum: str
     size: int
-    records: list[RawRecord] = field(default_factory=list)
+    records: Records = field(default_factory=Records)
     problems: list[InputProblem] = field(default_factory=list)
     columns: list[str] = field(default_factory=list)
 
@@ -87,7 +104,7 @@ def read_source(path: Path, fmt: str, *, name: str | None = None) -> SourceFile:
 
 def records_from_dicts(source: SourceFile, rows: list[dict[str, Any]]) -> None:
     """For in-memory input (a DataFrame): numbered like a file."""
-    source.records = [RawRecord(i, dict(r)) for i, r in enumerate(rows, start=1)]
+    source.records = Records.numbered([dict(r) for r in rows])
     source.columns = list(rows[0]) if rows else []
 
 
@@ -102,8 +119,11 @@ def _bad_utf8(file: str, row: int | None, column: str | None, value: str) -> Inp
     return InputProblem(file, row, column, f"not valid UTF-8 ({detail}); re-save the file as UTF-8")
 
 
+_SURROGATE = re.compile("[\udc80-\udcff]")
+
+
 def _has_surrogates(text: str) -> bool:
-    return any("\udc80" <= ch <= "\udcff" for ch in text)
+    return _SURROGATE.search(text) is not None
 
 
 def _decode(data: bytes) -> str:
@@ -113,6 +133,41 @@ def _decode(data: bytes) -> str:
 
 
 def _read_csv(source: SourceFile, data: bytes, *, delimiter: str) -> None:
+    """Clean files go through Arrow's C++ reader; anything odd through the careful reader,
+    which names the row and field of every problem. Empty cells become None either way."""
+    if not _read_csv_fast(source, data, delimiter=delimiter):
+        _read_csv_careful(source, data, delimiter=delimiter)
+
+
+def _read_csv_fast(source: SourceFile, data: bytes, *, delimiter: str) -> bool:
+    import pyarrow as pa
+    from pyarrow import csv as pacsv
+
+    body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    first = body.split(b"\n", 1)[0].decode("utf-8", "replace")
+    header = [h.strip() for h in next(csv.reader([first], delimiter=delimiter), [])]
+    if not header or len(set(header)) != len(header) or "" in header:
+        return False
+    try:
+        table = pacsv.read_csv(
+            pa.py_buffer(body),
+            read_options=pacsv.ReadOptions(column_names=header, skip_rows=1, use_threads=True),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
+            convert_options=pacsv.ConvertOptions(
+                column_types={c: pa.string() for c in header},
+                null_values=[""],
+                strings_can_be_null=True,
+                check_utf8=True,
+            ),
+        )
+    except (pa.ArrowInvalid, UnicodeDecodeError):
+        return False  # ragged rows, bad quoting or bad UTF-8: let the careful reader say where
+    source.columns = header
+    source.records = Records.numbered(table.to_pylist())
+    return True
+
+
+def _read_csv_careful(source: SourceFile, data: bytes, *, delimiter: str) -> None:
     csv.field_size_limit(1 << 30)  # oversized values are reported per field, with their name
     reader = csv.reader(io.StringIO(_decode(data), newline=""), delimiter=delimiter, strict=True)
     try:
@@ -161,7 +216,9 @@ def _read_csv(source: SourceFile, data: bytes, *, delimiter: str) -> None:
         if bad:
             source.problems.extend(_bad_utf8(source.name, number, c, v) for c, v in bad)
             continue
-        source.records.append(RawRecord(number, dict(zip(header, cells, strict=True))))
+        source.records.append(
+            number, {h: (v if v != "" else None) for h, v in zip(header, cells, strict=True)}
+        )
 
 
 def _read_jsonl(source: SourceFile, data: bytes) -> None:
@@ -189,7 +246,7 @@ def _read_jsonl(source: SourceFile, data: bytes) -> None:
             )
             continue
         columns.update(dict.fromkeys(value))
-        source.records.append(RawRecord(number, value))
+        source.records.append(number, value)
     source.columns = list(columns)
 
 
@@ -202,7 +259,7 @@ def _read_parquet(source: SourceFile) -> None:
         source.problems.append(InputProblem(source.name, None, None, f"unreadable Parquet: {exc}"))
         return
     source.columns = list(table.column_names)
-    source.records = [RawRecord(i, row) for i, row in enumerate(table.to_pylist(), start=1)]
+    source.records = Records.numbered(table.to_pylist())
 
 
 def iter_problems(sources: list[SourceFile]) -> Iterator[InputProblem]:

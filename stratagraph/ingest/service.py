@@ -96,8 +96,7 @@ def plan_ingest(
             types[source.name] = label
             batches[source.name] = batch_uid(source, label, "")
         problems[:0] = source.problems
-    raw = {s.name: {r.number: r.values for r in s.records} for s in sources}
-    plan = IngestPlan(sources=sources, tables=tables, problems=problems, raw=raw)
+    plan = IngestPlan(sources=sources, tables=tables, problems=problems)
     _drop_rejected(plan)
     check_endpoints(plan, store, progress=say)
     return plan, batches, types
@@ -208,12 +207,7 @@ def ingest_records(
     problems: list[InputProblem] = []
     tables = _tables_for(source, kind, problems, max_field_length)
     label = kind.label if isinstance(kind, NodeType) else kind.type
-    plan = IngestPlan(
-        sources=[source],
-        tables=tables,
-        problems=problems,
-        raw={source.name: {r.number: r.values for r in source.records}},
-    )
+    plan = IngestPlan(sources=[source], tables=tables, problems=problems)
     _drop_rejected(plan)
     check_endpoints(plan, store)
     return _write(

@@ -7,6 +7,7 @@ import re
 import time
 from collections import defaultdict
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -67,9 +68,17 @@ class IngestReport:
 class PlanWriter:
     """Writes node tables before relationship tables, so relationships find their ends."""
 
-    def __init__(self, store: GraphStore, *, batch_size: int, progress: Progress | None = None):
+    def __init__(
+        self,
+        store: GraphStore,
+        *,
+        batch_size: int,
+        workers: int = 2,
+        progress: Progress | None = None,
+    ):
         self.store = store
         self.batch_size = batch_size
+        self.workers = workers
         self.progress = progress or (lambda _n: None)
         self._created: dict[str, set[str]] = defaultdict(set)
 
@@ -170,9 +179,7 @@ class PlanWriter:
         *,
         fallback: Query | None = None,
     ) -> int:
-        written = 0
-        for i in range(0, len(rows), self.batch_size):
-            chunk = rows[i : i + self.batch_size]
+        def write_slice(chunk: list[dict[str, Any]]) -> int:
             params = {"rows": chunk, "batch": batch, "now": now}
             try:
                 result = self.store.write(query, params)
@@ -189,6 +196,20 @@ class PlanWriter:
                     "an endpoint was deleted while ingesting. Run the same ingest again: it is "
                     "idempotent and completes the batch."
                 )
-            written += count
-            self.progress(len(chunk))
+            return count
+
+        # slices of one table are independent: while the engine runs one, the next is
+        # being encoded (and Neo4j runs two at once on two cores)
+        chunks = [rows[i : i + self.batch_size] for i in range(0, len(rows), self.batch_size)]
+        written = 0
+        with ThreadPoolExecutor(max_workers=self.workers) as pool:
+            futures = [pool.submit(write_slice, chunk) for chunk in chunks]
+            try:
+                for future, chunk in zip(futures, chunks, strict=True):
+                    written += future.result()
+                    self.progress(len(chunk))
+            except BaseException:
+                for f in futures:
+                    f.cancel()
+                raise
         return written

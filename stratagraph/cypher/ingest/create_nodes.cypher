@@ -2,7 +2,7 @@
 // (the unique uid constraint turns a concurrent creation into an error, never a duplicate)
 MATCH (b:IngestBatch {uid: $batch})
 UNWIND $rows AS r
-CREATE (n:__LABEL__ {uid: r.uid})
-SET n += r.props, n.created_at = $now, n.updated_at = $now
+CREATE (n:__LABEL__)
+SET n = r, n.created_at = $now, n.updated_at = $now
 CREATE (n)-[:FROM_BATCH]->(b)
 RETURN count(n) AS written

@@ -2,7 +2,7 @@
 UNWIND $rows AS r
 MERGE (n:__LABEL__ {uid: r.uid})
 ON CREATE SET n.created_at = $now
-SET n += r.props, n.updated_at = $now
+SET n += r, n.updated_at = $now
 WITH n
 OPTIONAL MATCH (n)-[old:FROM_BATCH]->(prev:IngestBatch)
 WHERE prev.uid <> $batch
