@@ -41,13 +41,12 @@ class Graph:
         return graph_stats(self.store)
 
     def ingest(self, *paths: str | Path, **options: Any) -> IngestReport:
-        from .ingest.service import ingest
+        from .ingest.service import IngestTuning, ingest
 
         return ingest(
             self.store,
             [Path(p) for p in paths],
-            batch_size=self.settings.batch_size,
-            max_field_length=self.settings.max_field_length,
+            tuning=IngestTuning.from_settings(self.settings),
             **options,
         )
 
@@ -55,7 +54,7 @@ class Graph:
         self, frame: pd.DataFrame, *, type_name: str, source_name: str = "dataframe"
     ) -> IngestReport:
         """Load a DataFrame whose columns are the properties of one node/relationship type."""
-        from .ingest.service import ingest_records
+        from .ingest.service import IngestTuning, ingest_records
 
         rows = frame.astype(object).where(frame.notna(), None).to_dict("records")
         return ingest_records(
@@ -63,8 +62,7 @@ class Graph:
             [{str(k): v for k, v in r.items()} for r in rows],
             type_name=type_name,
             source_name=source_name,
-            batch_size=self.settings.batch_size,
-            max_field_length=self.settings.max_field_length,
+            tuning=IngestTuning.from_settings(self.settings),
         )
 
     def close(self) -> None:

@@ -30,6 +30,9 @@ class Settings(BaseSettings):
     neo4j_password: SecretStr | None = None
     falkordb_password: SecretStr | None = None
     batch_size: int = Field(5000, ge=1, le=100_000, description="rows per UNWIND statement")
+    ingest_workers: int | None = Field(
+        None, ge=1, le=16, description="statements in flight while ingesting; default per engine"
+    )
     max_field_length: int = Field(
         65_536, ge=1, description="longest accepted text value in ingest input"
     )

@@ -10,7 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from stratagraph.analyst import graph_stats
 from stratagraph.ingest.mmm import MMMOptions
-from stratagraph.ingest.service import ingest
+from stratagraph.ingest.service import IngestTuning, ingest
 from stratagraph.ingest.writer import IngestReport
 from stratagraph.store.factory import embedded_server_for
 
@@ -120,8 +120,7 @@ def ingest_command(
             type_name=type_name,
             mmm=mmm,
             quarantine=quarantine,
-            batch_size=settings.batch_size,
-            max_field_length=settings.max_field_length,
+            tuning=IngestTuning.from_settings(settings),
             notify=lambda m: console.print(f"[dim]{m}[/]"),
             progress=lambda done, total: bar.update(task, completed=done, total=total),
         )

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from stratagraph.analyst import graph_stats, run_named
-from stratagraph.ingest.service import ingest
+from stratagraph.ingest.service import IngestTuning, ingest
 
 from .common import StoreOpt, err, opened, out, print_table
 
@@ -34,8 +34,7 @@ def demo_command(
             report = ingest(
                 graph,
                 files,
-                batch_size=settings.batch_size,
-                max_field_length=settings.max_field_length,
+                tuning=IngestTuning.from_settings(settings),
             )
             console.print(
                 f"ingested {report.entities_written:,} entities from {len(files)} files in "

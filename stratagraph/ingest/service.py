@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from stratagraph.errors import InputProblem, InvalidInput, UsageError
 from stratagraph.graph_schema import NodeType, RelType
+from stratagraph.settings import Settings
 from stratagraph.store import GraphStore
 
 from .mmm import MMMOptions, mmm_tables, unused_columns
@@ -17,6 +19,19 @@ from .readers import SourceFile, detect_format, read_source, records_from_dicts
 from .writer import IngestReport, PlanWriter, batch_uid
 
 Notify = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class IngestTuning:
+    """How hard to push: rows per statement, concurrent statements, longest text value."""
+
+    batch_size: int = 5000
+    workers: int | None = None  # None: what suits the engine (GraphStore.write_concurrency)
+    max_field_length: int = 65_536
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> IngestTuning:
+        return cls(settings.batch_size, settings.ingest_workers, settings.max_field_length)
 
 
 def resolve_type(source: SourceFile, explicit: str | None) -> NodeType | RelType:
@@ -135,24 +150,24 @@ def ingest(
     type_name: str | None = None,
     mmm: MMMOptions | None = None,
     quarantine: Path | None = None,
-    batch_size: int = 5000,
-    max_field_length: int = 65_536,
+    tuning: IngestTuning | None = None,
     notify: Notify | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> IngestReport:
     """Load files into the graph. With problems and no quarantine, nothing is written."""
     if not paths:
         raise UsageError("name at least one file to ingest")
+    tuning = tuning or IngestTuning()
     plan, batches, types = plan_ingest(
         store,
         paths,
         fmt=fmt,
         type_name=type_name,
         mmm=mmm,
-        max_field_length=max_field_length,
+        max_field_length=tuning.max_field_length,
         notify=notify,
     )
-    return _write(store, plan, batches, types, quarantine, batch_size, progress)
+    return _write(store, plan, batches, types, quarantine, tuning, progress)
 
 
 def _write(
@@ -161,7 +176,7 @@ def _write(
     batches: dict[str, str],
     types: dict[str, str],
     quarantine: Path | None,
-    batch_size: int,
+    tuning: IngestTuning,
     progress: Callable[[int, int], None] | None,
 ) -> IngestReport:
     if plan.problems and quarantine is None:
@@ -177,7 +192,13 @@ def _write(
         if progress:
             progress(done, total)
 
-    report = PlanWriter(store, batch_size=batch_size, progress=advance).write(plan, batches, types)
+    writer = PlanWriter(
+        store,
+        batch_size=tuning.batch_size,
+        workers=tuning.workers or store.write_concurrency,
+        progress=advance,
+    )
+    report = writer.write(plan, batches, types)
     report.quarantine = str(quarantine) if quarantine else None
     return report
 
@@ -188,12 +209,12 @@ def ingest_records(
     *,
     type_name: str,
     source_name: str,
-    batch_size: int = 5000,
-    max_field_length: int = 65_536,
+    tuning: IngestTuning | None = None,
 ) -> IngestReport:
     """Ingest in-memory rows (e.g. `DataFrame.to_dict('records')`) with the same checks."""
     import hashlib
 
+    tuning = tuning or IngestTuning()
     payload = json.dumps(rows, sort_keys=True, default=str).encode()
     source = SourceFile(
         path=Path(source_name),
@@ -205,7 +226,7 @@ def ingest_records(
     records_from_dicts(source, rows)
     kind = resolve_type(source, type_name)
     problems: list[InputProblem] = []
-    tables = _tables_for(source, kind, problems, max_field_length)
+    tables = _tables_for(source, kind, problems, tuning.max_field_length)
     label = kind.label if isinstance(kind, NodeType) else kind.type
     plan = IngestPlan(sources=[source], tables=tables, problems=problems)
     _drop_rejected(plan)
@@ -216,6 +237,6 @@ def ingest_records(
         {source.name: batch_uid(source, label, "")},
         {source.name: label},
         None,
-        batch_size,
+        tuning,
         None,
     )

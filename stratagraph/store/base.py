@@ -24,6 +24,8 @@ class GraphStore(ABC):
     """
 
     dialect: ClassVar[str]
+    # statements worth having in flight at once on bulk writes (measured per engine)
+    write_concurrency: ClassVar[int] = 2
 
     def __init__(self, url: str) -> None:
         self.url = url
