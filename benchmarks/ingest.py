@@ -3,11 +3,12 @@
     python benchmarks/ingest.py [--scale large] [--neo4j-uri bolt://... --neo4j-password ...]
 
 For each engine, in one run: the medium twin is loaded once to warm the engine up (query
-plans, JIT, caches; a production server is warm) and cleared; the large twin is ingested end to end (read, validate, write, lineage) and timed;
-then ingested again (the idempotent path, which must change no count); and the small twin
-is ingested one statement per row (batch size 1, one statement in flight) as the naive
-baseline. Without --neo4j-uri a Neo4j 5.26 server is started from Maven Central jars with a
-4 GB heap and a 2 GB page cache. Prints a JSON line, then a table.
+plans, JIT, caches: a production server is warm) and cleared; the large twin is ingested
+end to end (read, validate, write, lineage) and timed; then ingested again (the idempotent
+path, which must change no count); and the small twin is ingested one statement per row
+(batch size 1, one statement in flight) as the naive baseline. Without --neo4j-uri a
+Neo4j 5.26 server is started from Maven Central jars with a 4 GB heap and a 2 GB page
+cache. Prints a JSON line, then a table.
 """
 
 from __future__ import annotations
@@ -106,7 +107,13 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"measuring {name}...", file=sys.stderr, flush=True)
                 results.append(
                     measure(
-                        name, settings, large.out_dir, small.out_dir, large.entities, small.entities
+                        name,
+                        settings,
+                        large.out_dir,
+                        medium.out_dir,
+                        small.out_dir,
+                        large.entities,
+                        small.entities,
                     )
                 )
     print(json.dumps({"benchmark": "ingest", "scale": args.scale, "results": results}))
