@@ -10,6 +10,7 @@ install:
 
 test: install
 	$(PYTHON) -m ruff check stratagraph tests benchmarks
+	$(PYTHON) -m mypy
 	$(PYTHON) -m pytest
 
 lint: install

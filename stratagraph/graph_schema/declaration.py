@@ -38,7 +38,11 @@ STRATEGY_STATUSES = (
     "superseded",
 )
 
-_money = {"type": T.FLOAT, "minimum": 0.0}
+
+def _money(name: str, doc: str = "") -> Prop:
+    return Prop(name, T.FLOAT, minimum=0.0, doc=doc)
+
+
 _name = Prop("name", max_length=300)
 _forecast = tuple(
     Prop(f"{metric}_{q}", T.FLOAT, doc=f"forecast {metric}, {q}")
@@ -55,7 +59,7 @@ MARKET = NodeType(
         Prop("currency", required=True, max_length=3, doc="ISO-4217 code"),
         Prop("locale", required=True, max_length=20, doc="BCP-47 tag, e.g. de-DE"),
         Prop("timezone", required=True, max_length=64, doc="IANA zone, e.g. Europe/Berlin"),
-        Prop("spend_cap", **_money, doc="most the brand may spend in this market per day"),
+        _money("spend_cap", "most the brand may spend in this market per day"),
     ),
 )
 DATA_SOURCE = NodeType(
@@ -116,9 +120,9 @@ CHANNEL = NodeType(
         _name,
         Prop("kind", required=True, choices=CHANNEL_KINDS),
         Prop("cost_model", choices=("cpm", "cpc", "cpa", "per_message", "flat")),
-        Prop("unit_cost", **_money),
-        Prop("min_daily_budget", **_money),
-        Prop("max_daily_budget", **_money),
+        _money("unit_cost"),
+        _money("min_daily_budget"),
+        _money("max_daily_budget"),
         Prop("frequency_cap", T.INT, minimum=0, doc="most messages per contact per local day"),
         Prop("quiet_hours_start", T.INT, minimum=0, maximum=23, doc="local hour sends stop"),
         Prop("quiet_hours_end", T.INT, minimum=0, maximum=23, doc="local hour sends resume"),
@@ -183,7 +187,7 @@ STRATEGY = NodeType(
         Prop("status", required=True, choices=STRATEGY_STATUSES, indexed=True),
         Prop("objective", max_length=60),
         Prop("rank", T.INT),
-        Prop("spend", **_money),
+        _money("spend"),
         *_forecast,
         Prop("risk_score", T.FLOAT, minimum=0.0, maximum=100.0),
         Prop("risk_factor_names", T.STRING_LIST),
@@ -205,7 +209,7 @@ PLAN_ITEM = NodeType(
         Prop("start", T.DATE),
         Prop("end", T.DATE),
         Prop("pacing", choices=("even", "front_loaded", "back_loaded")),
-        Prop("daily_budget", **_money),
+        _money("daily_budget"),
         Prop("frequency_cap", T.INT, minimum=0),
         Prop("brief", max_length=20000),
         *_forecast,
@@ -259,9 +263,9 @@ RUN = NodeType(
     (
         Prop("status", required=True, indexed=True, max_length=30),
         Prop("strategy_uid", max_length=200),
-        Prop("budget", **_money),
-        Prop("reserved", **_money),
-        Prop("spent", **_money),
+        _money("budget"),
+        _money("reserved"),
+        _money("spent"),
         Prop("started_at", T.DATETIME),
         Prop("finished_at", T.DATETIME),
     ),
@@ -274,7 +278,7 @@ ACTION = NodeType(
         Prop("idempotency_key", required=True, indexed=True, max_length=128),
         Prop("kind", required=True, max_length=40),
         Prop("status", required=True, indexed=True, max_length=30),
-        Prop("amount", **_money),
+        _money("amount"),
         Prop("attempts", T.INT),
         Prop("scheduled_for", T.DATETIME),
         Prop("sent_at", T.DATETIME),
@@ -290,8 +294,8 @@ CAMPAIGN = NodeType(
         _name,
         Prop("channel", max_length=200, doc="Channel uid"),
         Prop("status", max_length=30),
-        Prop("budget", **_money),
-        Prop("spend", **_money),
+        _money("budget"),
+        _money("spend"),
         Prop("start", T.DATE),
         Prop("end", T.DATE),
     ),
@@ -310,7 +314,7 @@ KPI_OBSERVATION = NodeType(
         Prop("period_start", T.DATE, required=True, indexed=True),
         Prop("period_end", T.DATE, required=True),
         Prop("geo", max_length=100),
-        Prop("spend", **_money),
+        _money("spend"),
         Prop("impressions", T.FLOAT, minimum=0.0),
         Prop("clicks", T.FLOAT, minimum=0.0),
         Prop("conversions", T.FLOAT),

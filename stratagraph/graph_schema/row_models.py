@@ -202,7 +202,7 @@ class RowValidator:
         annotations = {
             k: (Required[t] if req else NotRequired[t | None]) for k, (t, req) in fields.items()
         }
-        row_type = TypedDict(name, annotations)  # type: ignore[misc, operator]
+        row_type = TypedDict(name, annotations)  # type: ignore[misc]
         row_type.__doc__ = doc
         row_type.__pydantic_config__ = ConfigDict(extra="forbid")  # type: ignore[attr-defined]
         self.name = name
@@ -210,7 +210,7 @@ class RowValidator:
         self.columns = tuple(fields)
         self.required = frozenset(k for k, (_, req) in fields.items() if req)
         self.text_columns = text_columns
-        self._many: TypeAdapter[list[dict[str, Any]]] = TypeAdapter(list[row_type])  # type: ignore[valid-type]
+        self._many: TypeAdapter[list[dict[str, Any]]] = TypeAdapter(list[row_type])
         self._one: TypeAdapter[dict[str, Any]] = TypeAdapter(row_type)
 
     def validate(

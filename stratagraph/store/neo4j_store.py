@@ -82,9 +82,14 @@ class Neo4jStore(GraphStore):
         @unit_of_work(timeout=timeout)
         def work(tx: ManagedTransaction) -> list[Record]:
             result = tx.run(text, dict(params or {}))
-            return [{k: plain(v, _neo4j_value) for k, v in rec.items()} for rec in result]
+            keys = list(result.keys())
+            return [
+                {k: plain(v, _neo4j_value) for k, v in zip(keys, rec.values(), strict=True)}
+                for rec in result
+            ]
 
-        return self._session_call(query_name(query), work, write=write)
+        records: list[Record] = self._session_call(query_name(query), work, write=write)
+        return records
 
     def _session_call(self, name: str, work: Any, *, write: bool) -> Any:
         try:
