@@ -60,13 +60,14 @@ def measure(
     name: str,
     settings: Settings,
     large: Path,
+    medium: Path,
     small: Path,
     large_entities: int,
     small_entities: int,
 ) -> dict[str, object]:
     with open_store(settings) as store:
         store.clear()
-        timed_ingest(store, files(small), IngestTuning())  # warm-up: plans, JIT, caches
+        timed_ingest(store, files(medium), IngestTuning())  # warm-up: plans, JIT, caches
         store.clear()
         seconds = timed_ingest(store, files(large), IngestTuning())
         counts = graph_stats(store)
