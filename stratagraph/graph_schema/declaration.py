@@ -60,6 +60,13 @@ MARKET = NodeType(
         Prop("locale", required=True, max_length=20, doc="BCP-47 tag, e.g. de-DE"),
         Prop("timezone", required=True, max_length=64, doc="IANA zone, e.g. Europe/Berlin"),
         _money("spend_cap", "most the brand may spend in this market per day"),
+        Prop(
+            "units_per_usd",
+            T.FLOAT,
+            minimum=0.0,
+            doc="units of the market's currency per US dollar, to compare amounts across "
+            "markets and with channel limits (default 1)",
+        ),
     ),
 )
 DATA_SOURCE = NodeType(
@@ -120,6 +127,7 @@ CHANNEL = NodeType(
         _name,
         Prop("kind", required=True, choices=CHANNEL_KINDS),
         Prop("cost_model", choices=("cpm", "cpc", "cpa", "per_message", "flat")),
+        Prop("currency", max_length=3, doc="currency of unit_cost and the daily limits (USD)"),
         _money("unit_cost"),
         _money("min_daily_budget"),
         _money("max_daily_budget"),
@@ -197,6 +205,8 @@ STRATEGY = NodeType(
         Prop("maker", max_length=200),
         Prop("seed", T.INT),
         Prop("scenario", max_length=2000),
+        Prop("submitted_by", max_length=200, doc="actor who submitted it for approval"),
+        Prop("status_at", T.DATETIME, doc="when the status last changed"),
     ),
     ingestable=False,
     versioned=True,
@@ -226,6 +236,12 @@ VALIDATION_REPORT = NodeType(
         Prop("content_hash", max_length=80),
         Prop("violation_count", T.INT),
         Prop("at", T.DATETIME),
+        Prop("strategy_uid", max_length=200),
+        Prop("warning_count", T.INT, doc="results of severity Warning or Info (do not block)"),
+        Prop("engine", max_length=40, doc="SHACL engine: pyshacl or pyshacl-turbo"),
+        Prop("triples", T.INT, doc="size of the projected RDF graph"),
+        Prop("seconds", T.FLOAT, doc="projection and validation time"),
+        Prop("actor", max_length=200),
     ),
     ingestable=False,
 )
@@ -239,6 +255,9 @@ VIOLATION = NodeType(
         Prop("message", max_length=2000),
         Prop("severity", choices=("Violation", "Warning", "Info")),
         Prop("value", max_length=2000),
+        Prop("focus_label", max_length=60, doc="label (or relationship type) of the focus"),
+        Prop("constraint", max_length=300, doc="SHACL constraint component"),
+        Prop("seq", T.INT, doc="position in the report"),
     ),
     ingestable=False,
 )
@@ -254,6 +273,8 @@ APPROVAL = NodeType(
         Prop("plan_hash", max_length=80),
         Prop("automatic", T.BOOL),
         Prop("thresholds", T.JSON),
+        Prop("strategy_uid", max_length=200),
+        Prop("settings_version", max_length=80),
     ),
     ingestable=False,
 )
@@ -339,6 +360,45 @@ AUDIT_EVENT = NodeType(
     ingestable=False,
 )
 
+ACTOR = NodeType(
+    "Actor",
+    "A person (or service) who may make, approve or reject strategies; uid is the name.",
+    (
+        _name,
+        Prop("roles", T.STRING_LIST, doc="approval roles held, e.g. finance, marketing"),
+        Prop("active", T.BOOL),
+        Prop("added_by", max_length=200),
+    ),
+    ingestable=False,
+)
+GOVERNANCE_SETTINGS = NodeType(
+    "GovernanceSettings",
+    "Thresholds of the approval policy; a change makes a new version linked by SUPERSEDES.",
+    (
+        Prop("version", T.INT, required=True, minimum=1),
+        Prop("actor", max_length=200, doc="who made this version"),
+        Prop("at", T.DATETIME),
+        Prop("reason", max_length=2000),
+        _money("finance_threshold", "spend above this (market currency) needs a finance approval"),
+        Prop("finance_role", max_length=40, doc="role that approves large spend"),
+        Prop("two_approver_risk", T.FLOAT, minimum=0.0, maximum=100.0),
+        Prop("high_risk_approvers", T.INT, minimum=1, doc="distinct approvers above that risk"),
+        Prop("auto_approve", T.BOOL, doc="small conforming strategies are approved on submit"),
+        _money("auto_approve_max_spend"),
+        Prop("auto_approve_max_risk", T.FLOAT, minimum=0.0, maximum=100.0),
+        Prop("thresholds", T.JSON, doc="every setting of this version as one document"),
+    ),
+    ingestable=False,
+    versioned=True,
+)
+AUDIT_HEAD = NodeType(
+    "AuditHead",
+    "The tip of the audit chain (last seq and hash), moved by every append, so removing the "
+    "newest events is detected too.",
+    (Prop("seq", T.INT), Prop("hash", max_length=80)),
+    ingestable=False,
+)
+
 NODE_TYPES = (
     MARKET,
     DATA_SOURCE,
@@ -359,6 +419,9 @@ NODE_TYPES = (
     CAMPAIGN,
     KPI_OBSERVATION,
     AUDIT_EVENT,
+    ACTOR,
+    GOVERNANCE_SETTINGS,
+    AUDIT_HEAD,
 )
 
 _ALL_DATA_LABELS = tuple(n.label for n in NODE_TYPES if n.label not in ("IngestBatch",))
@@ -427,7 +490,11 @@ REL_TYPES = (
     RelType(
         "SUPERSEDES",
         "A newer version replaces an older one.",
-        (("Strategy", "Strategy"), ("Asset", "Asset")),
+        (
+            ("Strategy", "Strategy"),
+            ("Asset", "Asset"),
+            ("GovernanceSettings", "GovernanceSettings"),
+        ),
         ingestable=False,
     ),
     RelType(

@@ -16,6 +16,7 @@ def market_table(markets: Markets) -> Table:
     t.add("code", "str", [m.code for m in s]).add("name", "str", [m.name for m in s])
     t.add("currency", "str", [m.currency for m in s]).add("locale", "str", [m.locale for m in s])
     t.add("timezone", "str", [m.timezone for m in s])
+    t.add("units_per_usd", "float", [m.fx for m in s])
     return t.add("spend_cap", "float", markets.spend_cap)
 
 
