@@ -23,8 +23,9 @@ class ScalePlan:
 
 
 PRESETS: dict[str, ScalePlan] = {
-    # ~4k entities: loads in about a second, used by the tests and the demo
-    "small": ScalePlan("small", 3, 6, 4, 50, 10, 0.5, 0.75, (2, 4)),
+    # ~4k entities: loads in about a second, used by the tests and the demo; a brand with
+    # history on most of its pairs, so decisions on it can be scored against the truth
+    "small": ScalePlan("small", 3, 6, 4, 50, 10, 0.85, 0.75, (2, 4)),
     # ~100k entities
     "medium": ScalePlan("medium", 5, 8, 28, 2_500, 24, 0.6, 0.75, (3, 5)),
     # > 1M entities: contacts make up the bulk beyond the campaign history

@@ -1,0 +1,3 @@
+// description: channels with their limits
+MATCH (c:Channel)
+RETURN c{.*} AS channel

@@ -1,0 +1,6 @@
+// description: a new strategy version, as a draft until its items and evidence are written
+MATCH (g:Goal {uid: $goal})
+CREATE (s:Strategy)
+SET s = $props, s.status = 'draft', s.created_at = $now, s.updated_at = $now
+CREATE (s)-[:FOR_GOAL]->(g)
+RETURN s.uid AS uid

@@ -1,0 +1,3 @@
+// description: the next version number of a strategy lineage
+OPTIONAL MATCH (s:Strategy {lineage_key: $lineage_key})
+RETURN coalesce(max(s.version), 0) + 1 AS version

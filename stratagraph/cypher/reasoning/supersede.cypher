@@ -1,0 +1,6 @@
+// description: link a new strategy version to the latest earlier version of its lineage
+MATCH (new:Strategy {uid: $strategy})
+MATCH (old:Strategy {lineage_key: $lineage_key})
+WHERE old.uid <> $strategy AND old.version = $previous
+MERGE (new)-[:SUPERSEDES]->(old)
+RETURN old.uid AS uid, old.status AS status
