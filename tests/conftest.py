@@ -97,3 +97,18 @@ def small_twin(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def pytest_report_header() -> list[str]:
     uri = os.environ.get("STRATAGRAPH_TEST_NEO4J_URI")
     return [f"engines: {', '.join(ENGINES)}; neo4j: {uri or 'started by the test tooling'}"]
+
+
+@pytest.fixture(scope="module", params=ENGINES)
+def twin_store(request: pytest.FixtureRequest, small_twin: Path) -> Iterator[GraphStore]:
+    """The small sample twin loaded once per test module and engine (tests may add to it)."""
+    from stratagraph.ingest.service import ingest
+
+    graph = open_store(engine_settings(str(request.param), request))
+    graph.clear()
+    ingest(graph, sorted(small_twin.glob("*.csv")))
+    try:
+        yield graph
+    finally:
+        graph.clear()
+        graph.close()

@@ -9,7 +9,8 @@ import typer
 
 from stratagraph.errors import StratagraphError
 
-from . import analyst, data, demo
+from . import analyst, copilot, data, demo
+from . import governance as governance_cli
 from .common import err
 
 app = typer.Typer(
@@ -27,6 +28,11 @@ app.add_typer(data.db_app, name="db")
 app.command("query")(analyst.query_command)
 app.command("cypher")(analyst.cypher_command)
 app.command("demo")(demo.demo_command)
+app.command("response-models")(copilot.response_models_command)
+app.command("propose")(copilot.propose_command)
+app.command("backtest")(copilot.backtest_command)
+app.command("curves")(copilot.curves_command)
+governance_cli.register(app)  # validate, submit, approve, reject, actors, audit, governance, shapes
 
 
 def run(argv: list[str] | None = None) -> int:

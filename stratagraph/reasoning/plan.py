@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -20,7 +21,7 @@ from stratagraph.reasoning.forecast import (
 from stratagraph.reasoning.goals import Goal
 from stratagraph.reasoning.history import CampaignHistory, load_campaign_history
 from stratagraph.reasoning.models import MarketModels, ModelRegistry
-from stratagraph.reasoning.optimizer import Bounds, allocate
+from stratagraph.reasoning.optimizer import Bounds, allocate, improve
 from stratagraph.reasoning.risk import RiskAssessment, assess
 from stratagraph.store import GraphStore
 
@@ -206,12 +207,18 @@ def plan_options(
     options = []
     for objective in objectives:
         bounds = _bounds(planning, channels, objective)
+        channel_of = [s.tactic.channel for s in planning.surfaces]
         steps = allocate(
-            _values(planning, objective),
-            [s.tactic.channel for s in planning.surfaces],
-            bounds,
-            spend_all=objective != "efficient",
+            _values(planning, objective), channel_of, bounds, spend_all=objective != "efficient"
         )
+        if objective == "max_reach":
+            steps = improve(
+                steps,
+                _reach_objective(planning),
+                channel_of,
+                bounds,
+                len(planning.surfaces[0].budgets),
+            )
         chosen = [i for i, k in enumerate(steps) if k > 0]
         surfaces = [planning.surfaces[i] for i in chosen]
         budgets = [float(steps[i] * step) for i in chosen]
@@ -240,6 +247,20 @@ def plan_options(
     for option in options:
         option.rationale = rationale(option, planning)
     return options
+
+
+def _reach_objective(planning: Planning) -> Callable[[np.ndarray], float]:
+    """People reached at least once, overlaps within an audience removed."""
+    reach = np.array([s.reach.mean(axis=0) for s in planning.surfaces])  # (N, G+1)
+    sizes = np.array([max(s.tactic.audience_size, 1) for s in planning.surfaces], dtype=float)
+    audiences = [s.tactic.audience for s in planning.surfaces]
+    groups = {a: [i for i, x in enumerate(audiences) if x == a] for a in set(audiences)}
+
+    def value(steps: np.ndarray) -> float:
+        share = np.minimum(reach[np.arange(len(steps)), steps] / sizes, 1.0)
+        return float(sum(sizes[m[0]] * (1 - np.prod(1 - share[m])) for m in groups.values()))
+
+    return value
 
 
 def _weeks_since_data(planning: Planning) -> float:

@@ -136,7 +136,7 @@ def sample(
 ) -> Posterior:
     """Tempered SMC from the Laplace approximation; returns n_draws equally weighted draws."""
     dim = model.dim
-    chol = np.linalg.cholesky(covariance)
+    chol = np.asarray(np.linalg.cholesky(covariance), dtype=np.float64)
     z = z_map + rng.standard_normal((n_draws, dim)) @ chol.T
     log_p = model.log_posterior(z)[0]
     log_q = _gaussian_logpdf(z, z_map, chol)
@@ -154,7 +154,7 @@ def sample(
         # accepted often once the target is near-Gaussian) and a random walk (local moves that
         # handle the skewed tails the Gaussian misses).
         centre = z.mean(axis=0)
-        shape = np.linalg.cholesky(np.cov(z.T) + 1e-9 * np.eye(dim))
+        shape = np.asarray(np.linalg.cholesky(np.cov(z.T) + 1e-9 * np.eye(dim)), np.float64)
         moved = 0.0
         for move in range(MAX_MOVES):
             if move % 2 == 0:

@@ -13,7 +13,6 @@ tanh(lam_c * x / 2). `samples` holds posterior draws in these units.
 
 from __future__ import annotations
 
-
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -72,10 +71,15 @@ class ResponseFit:
 
     def channel_summary(self, level: float = 0.8) -> list[ChannelSummary]:
         s = self.samples
-        total_size = float(self.scaling.geo_size.sum())
+        # Spend per period, spread over geos in proportion to their size, at half saturation.
+        half_spend = (
+            half_saturation(self.options.saturation)
+            / s["lam"]
+            * self.scaling.spend_scale
+            * float(self.scaling.geo_size.sum())
+        )
         out = []
         for c, name in enumerate(self.channels):
-            half = half_saturation(self.options.saturation) / s["lam"][:, c] * self.scaling.spend_scale[c] * total_size
             out.append(
                 ChannelSummary(
                     channel=name,
@@ -83,7 +87,7 @@ class ResponseFit:
                     n_obs=self.channel_obs[c],
                     decay=interval(s["decay"][:, c], level),
                     saturation=interval(s["lam"][:, c], level),
-                    half_saturation_spend=interval(half, level),
+                    half_saturation_spend=interval(half_spend[:, c], level),
                     contribution=interval(s["contribution"][:, c], level),
                     contribution_share=interval(
                         s["contribution"][:, c] / self.outcome_total, level
@@ -103,7 +107,9 @@ class ResponseFit:
         try:
             return self.channels.index(channel)
         except ValueError:
-            raise KeyError(f"unknown channel {channel!r}; fitted: {', '.join(self.channels)}") from None
+            raise KeyError(
+                f"unknown channel {channel!r}; fitted: {', '.join(self.channels)}"
+            ) from None
 
     def _panel(self, values: npt.ArrayLike, name: str) -> tuple[FloatArray, bool]:
         array = np.asarray(values, dtype=np.float64)
@@ -112,8 +118,10 @@ class ResponseFit:
             if len(self.geos) != 1:
                 raise ValueError(f"{name} must be (G, T, C) for a model with {len(self.geos)} geos")
             array = array[None]
-        if array.ndim != 3 or array.shape[0] != len(self.geos) or array.shape[2] != len(
-            self.channels
+        if (
+            array.ndim != 3
+            or array.shape[0] != len(self.geos)
+            or array.shape[2] != len(self.channels)
         ):
             raise ValueError(
                 f"{name} has shape {array.shape}; expected ({len(self.geos)}, T, "
@@ -199,7 +207,12 @@ class ResponseFit:
         c = self._channel(channel)
         grid = np.asarray(spend_grid, dtype=np.float64).reshape(-1)
         size = self.scaling.geo_size
-        x = grid[None, :] * self.allocation[:, c, None] / size[:, None] / self.scaling.spend_scale[c]
+        x = (
+            grid[None, :]
+            * self.allocation[:, c, None]
+            / size[:, None]
+            / self.scaling.spend_scale[c]
+        )
         unit = size * (self.revenue_per_outcome if revenue else 1.0)
         s = self.samples
         sat = saturation(self.options.saturation, s["lam"][:, c, None, None] * x[None])
@@ -301,6 +314,3 @@ def build_fit(
         seconds=time.perf_counter() - started,
         diagnostics=diagnostics,
     )
-
-
-

@@ -59,7 +59,10 @@ def posterior_quantities(
     """
     p = model.unpack(z)
     parts: dict[str, list[FloatArray]] = {
-        "beta": [], "contribution": [], "mroi": [], "baseline": []
+        "beta": [],
+        "contribution": [],
+        "mroi": [],
+        "baseline": [],
     }
     step = model.batch_size
     for start in range(0, len(z), step):

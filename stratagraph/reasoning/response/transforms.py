@@ -47,7 +47,7 @@ def convolve_lags(x: FloatArray, weights: FloatArray) -> FloatArray:
     """out[..., t, c] = sum_l weights[..., l, c] * x[..., t - l, c], spend before t=0 taken as 0."""
     max_lag = weights.shape[-2]
     n_periods = x.shape[-2]
-    shape = np.broadcast_shapes(x.shape, weights.shape[:-2] + (1, weights.shape[-1]))
+    shape = np.broadcast_shapes(x.shape, (*weights.shape[:-2], 1, weights.shape[-1]))
     out = np.zeros(shape, dtype=np.float64)
     for lag in range(min(max_lag, n_periods)):
         out[..., lag:, :] += weights[..., lag : lag + 1, :] * x[..., : n_periods - lag, :]
@@ -76,7 +76,8 @@ def hill_saturation(x: FloatArray, lam: FloatArray) -> FloatArray:
 
 def saturation(kind: str, u: FloatArray) -> FloatArray:
     """The saturation curve `kind` ("logistic" or "hill") at u = lam * x."""
-    return hill_saturation(u, np.float64(1.0)) if kind == "hill" else np.tanh(0.5 * u)
+    out: FloatArray = u / (1.0 + u) if kind == "hill" else np.tanh(0.5 * u)
+    return out
 
 
 def saturation_with_slope(kind: str, u: FloatArray) -> tuple[FloatArray, FloatArray]:
