@@ -39,6 +39,43 @@ class Settings(BaseSettings):
     query_timeout_ms: int = Field(30_000, ge=1, description="time limit of analyst queries")
     connect_timeout_s: float = Field(10.0, gt=0)
 
+    # execution (see docs/execution.md)
+    simulator_truth: str | None = Field(
+        None,
+        description="ground_truth.json of the sample twin, for the simulator channel "
+        "(stratagraph sample --out DIR writes DIR/ground_truth.json)",
+    )
+    smtp_host: str | None = Field(
+        None, description="SMTP server of the email adapter (else the channel's endpoint)"
+    )
+    smtp_port: int = Field(25, ge=1, le=65535)
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = False
+    smtp_sender: str = Field("stratagraph@example.com", description="From: of sent e-mail")
+    smtp_timeout_s: float = Field(10.0, gt=0)
+    webhook_secret: SecretStr | None = Field(
+        None, description="HMAC-SHA256 key of webhook signatures (at least 16 characters)"
+    )
+    webhook_timeout_s: float = Field(5.0, gt=0)
+    webhook_retries: int = Field(4, ge=0, le=20, description="retries after the first try")
+    webhook_backoff_s: float = Field(0.2, ge=0, description="first retry delay, doubled each time")
+    dispatch_batch: int = Field(250, ge=1, le=10_000, description="actions claimed per statement")
+    action_lease_s: float = Field(30.0, gt=0, description="how long a claim on an action holds")
+    kill_switch_poll_s: float = Field(
+        0.25, gt=0, le=1.0, description="how stale a dispatcher's view of the kill switch may be"
+    )
+    send_hour: int = Field(10, ge=0, le=23, description="local hour message sends are planned at")
+    guardrail_period_days: int = Field(7, ge=1, description="days per guardrail period")
+    guardrail_periods: int = Field(
+        2, ge=1, description="periods outside the forecast band before a campaign is paused"
+    )
+    guardrail_pause_upside: bool = Field(
+        False,
+        description="also pause campaigns doing better than p90 (by default they are only "
+        "flagged as drift)",
+    )
+
     @field_validator("graph")
     @classmethod
     def _graph_name(cls, value: str) -> str:
@@ -56,6 +93,18 @@ class Settings(BaseSettings):
                 "as bolt://user:password@host:7687."
             )
         return self.neo4j_user, password
+
+    def webhook_key(self) -> bytes:
+        """The webhook signing key; refuses a missing, short or placeholder secret."""
+        secret = self.webhook_secret.get_secret_value() if self.webhook_secret else ""
+        if secret.lower() in PLACEHOLDER_SECRETS or len(secret) < 16:
+            raise ConfigurationError(
+                "STRATAGRAPH_WEBHOOK_SECRET is missing, a placeholder or shorter than 16 "
+                "characters. Set it to the secret shared with the receiver, e.g. "
+                "export STRATAGRAPH_WEBHOOK_SECRET=$(python -c 'import secrets; "
+                "print(secrets.token_hex(32))')"
+            )
+        return secret.encode("utf-8")
 
 
 def get_settings(**overrides: Any) -> Settings:

@@ -10,6 +10,7 @@ import typer
 from stratagraph.errors import StratagraphError
 
 from . import analyst, copilot, data, demo
+from . import execution as execution_cli
 from . import governance as governance_cli
 from .common import err
 
@@ -33,6 +34,7 @@ app.command("propose")(copilot.propose_command)
 app.command("backtest")(copilot.backtest_command)
 app.command("curves")(copilot.curves_command)
 governance_cli.register(app)  # validate, submit, approve, reject, actors, audit, governance, shapes
+execution_cli.register(app)  # execute, resume, pause, rollback, kill-switch, runs, run, dispatch
 
 
 def run(argv: list[str] | None = None) -> int:

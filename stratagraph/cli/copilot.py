@@ -44,14 +44,31 @@ def _summary_dict(s: ChannelSummary) -> dict[str, Any]:
 
 def response_models_command(
     channel: Annotated[str | None, typer.Option(help="Only this Channel uid.")] = None,
+    market: Annotated[
+        str | None,
+        typer.Option(
+            help="A Market uid whose media-mix series (ingested with --format mmm) to model; "
+            "default: the audience x channel campaign history of every market."
+        ),
+    ] = None,
+    prior: Annotated[
+        str,
+        typer.Option(
+            help="Media-mix only: roi (a prior on ROI; spend and revenue in one currency) or share "
+            "(a prior on contribution share; when spend is an index, not money)."
+        ),
+    ] = "roi",
     seed: SeedOpt = 0,
     store: StoreOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Fit (or reuse) the response model of every channel with history and print, per channel,
-    adstock decay, saturation, contribution share, ROI and marginal ROI with 80% intervals."""
+    """Fit the response model of every channel and print, per channel, adstock decay,
+    saturation, contribution share, ROI and marginal ROI with 80% intervals."""
     from stratagraph.reasoning.pair_summary import summarise
 
+    if market is not None:
+        _media_mix(market, channel, prior, seed, store, as_json)
+        return
     with opened(store) as (graph, _):
         history = load_campaign_history(graph)
         channels = [channel] if channel else history.channels
@@ -96,6 +113,66 @@ def response_models_command(
             _interval(s.mroi),
         )
     out().print(table)
+
+
+def _media_mix(
+    market: str, channel: str | None, prior: str, seed: int, store: str | None, as_json: bool
+) -> None:
+    from stratagraph.reasoning.mmm_data import load_media_data
+    from stratagraph.reasoning.response import FitOptions, fit_response
+
+    if prior not in ("roi", "share"):
+        raise UsageError("--prior takes roi or share")
+    with opened(store) as (graph, _):
+        data = load_media_data(graph, market)
+    note = err()
+    note.print(
+        f"[dim]fitting {len(data.channels)} channels x {len(data.geos)} geos x "
+        f"{len(data.periods)} periods...[/]"
+    )
+    fit = fit_response(data, seed=seed, options=FitOptions(effect_prior=prior))
+    summaries = [s for s in fit.channel_summary() if channel in (None, s.channel)]
+    if channel and not summaries:
+        raise UsageError(f"{market} has no channel {channel!r}; it has {', '.join(fit.channels)}")
+    total = fit.total_roi()
+    if as_json:
+        print_json(
+            {
+                "market": market,
+                "fit_seconds": round(fit.seconds, 3),
+                "observations": fit.n_observations,
+                "total_roi": total._asdict(),
+                "channels": [_summary_dict(s) for s in summaries],
+            }
+        )
+        return
+    table = Table(
+        title=f"{market}: media-mix response models (80% intervals; "
+        f"{fit.n_observations} geo-periods; fitted in {fit.seconds:.1f} s)"
+    )
+    for col in (
+        "channel",
+        "spend",
+        "decay",
+        "saturation (lambda)",
+        "contribution share",
+        "ROI",
+        "marginal ROI",
+    ):
+        table.add_column(col)
+    for s in summaries:
+        table.add_row(
+            s.channel,
+            f"{s.spend:,.0f}",
+            _interval(s.decay),
+            _interval(s.saturation),
+            _interval(s.contribution_share, "{:.1%}"),
+            _interval(s.roi),
+            _interval(s.mroi),
+        )
+    console = out()
+    console.print(table)
+    console.print(f"all paid media: ROI {_interval(total)}")
 
 
 def propose_command(

@@ -148,6 +148,11 @@ CONTACT = NodeType(
         Prop("timezone", required=True, max_length=64),
         Prop("locale", max_length=20),
         Prop("market", max_length=64),
+        Prop(
+            "send_lock",
+            T.INT,
+            doc="bumped by the executor before it counts a contact's sends (a write lock)",
+        ),
     ),
 )
 ASSET = NodeType(
@@ -289,6 +294,26 @@ RUN = NodeType(
         _money("spent"),
         Prop("started_at", T.DATETIME),
         Prop("finished_at", T.DATETIME),
+        Prop("content_hash", max_length=80, doc="content hash of the strategy when it started"),
+        Prop(
+            "clock",
+            choices=("simulated", "real"),
+            doc="simulated: the run's own clock walks the flights as fast as the channels "
+            "answer; real: wall-clock time",
+        ),
+        Prop("now", T.DATETIME, doc="the run's clock (simulated runs)"),
+        Prop("first_day", T.DATE, doc="first flight day of the plan"),
+        Prop("last_day", T.DATE, doc="last flight day of the plan"),
+        Prop("opened_through", T.DATE, doc="last flight day whose actions are in the outbox"),
+        Prop("closed_through", T.DATE, doc="last flight day whose results were measured"),
+        Prop("market_timezone", max_length=64),
+        Prop("kill_switch", T.BOOL, doc="per-run kill switch: no new channel calls"),
+        Prop("reason", max_length=2000, doc="why the run was paused, stopped or rolled back"),
+        Prop("seed", T.INT, doc="seed of the simulator's draws"),
+        Prop("executor", max_length=200, doc="host:pid of the process driving the run"),
+        Prop("executor_until", T.DATETIME, doc="lease of that process"),
+        Prop("actor", max_length=200, doc="who started the run"),
+        Prop("lock_n", T.INT, doc="bumped first by every budget statement (a write lock)"),
     ),
     ingestable=False,
 )
@@ -305,6 +330,19 @@ ACTION = NodeType(
         Prop("sent_at", T.DATETIME),
         Prop("contact_uid", max_length=200),
         Prop("error", max_length=2000),
+        Prop("run_uid", indexed=True, max_length=200),
+        Prop("campaign_uid", max_length=200),
+        Prop("plan_item_uid", max_length=200),
+        Prop("channel_uid", max_length=200),
+        Prop("step", max_length=300, doc="what the action does within its plan item"),
+        Prop("day", T.DATE, doc="flight day the action belongs to"),
+        Prop("local_day", T.DATE, doc="the contact's local calendar day of a send"),
+        Prop("reserved", T.BOOL, doc="its amount is reserved against the budgets"),
+        _money("cost", "what the channel charged"),
+        Prop("claimed_by", max_length=200),
+        Prop("lease_until", T.DATETIME),
+        Prop("result", T.JSON, doc="what the channel answered"),
+        Prop("seq", T.INT, doc="order of dispatch within the run"),
     ),
     ingestable=False,
 )
@@ -319,6 +357,13 @@ CAMPAIGN = NodeType(
         _money("spend"),
         Prop("start", T.DATE),
         Prop("end", T.DATE),
+        _money("reserved", "spend reserved by the executor and not yet charged"),
+        Prop("run_uid", max_length=200, doc="the Run that created it"),
+        Prop("plan_item_uid", max_length=200),
+        Prop("reason", max_length=2000, doc="why it was paused (e.g. a guardrail)"),
+        Prop("drift", max_length=2000, doc="latest guardrail finding, e.g. roi below p10"),
+        Prop("drift_periods", T.INT, doc="consecutive periods outside the forecast band"),
+        Prop("checked_through", T.DATE, doc="last day the guardrail looked at"),
     ),
 )
 KPI_OBSERVATION = NodeType(
@@ -375,7 +420,7 @@ GOVERNANCE_SETTINGS = NodeType(
     "GovernanceSettings",
     "Thresholds of the approval policy; a change makes a new version linked by SUPERSEDES.",
     (
-        Prop("version", T.INT, required=True, minimum=1),
+        Prop("version", T.INT, required=True, minimum=0, doc="0: the built-in defaults"),
         Prop("actor", max_length=200, doc="who made this version"),
         Prop("at", T.DATETIME),
         Prop("reason", max_length=2000),
@@ -396,6 +441,18 @@ AUDIT_HEAD = NodeType(
     "The tip of the audit chain (last seq and hash), moved by every append, so removing the "
     "newest events is detected too.",
     (Prop("seq", T.INT), Prop("hash", max_length=80)),
+    ingestable=False,
+)
+
+KILL_SWITCH = NodeType(
+    "KillSwitch",
+    "The global execution kill switch (uid 'global'): while on, dispatchers make no channel call.",
+    (
+        Prop("on", T.BOOL, required=True),
+        Prop("actor", max_length=200),
+        Prop("reason", max_length=2000),
+        Prop("at", T.DATETIME),
+    ),
     ingestable=False,
 )
 
@@ -422,6 +479,7 @@ NODE_TYPES = (
     ACTOR,
     GOVERNANCE_SETTINGS,
     AUDIT_HEAD,
+    KILL_SWITCH,
 )
 
 _ALL_DATA_LABELS = tuple(n.label for n in NODE_TYPES if n.label not in ("IngestBatch",))
@@ -546,6 +604,12 @@ REL_TYPES = (
             ("KPIObservation", "Channel"),
             ("KPIObservation", "Market"),
         ),
+    ),
+    RelType(
+        "TO_CONTACT",
+        "A send action addresses this contact.",
+        (("Action", "Contact"),),
+        ingestable=False,
     ),
     RelType(
         "FROM_ACTION",

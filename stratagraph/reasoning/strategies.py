@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from stratagraph import cypher
+from stratagraph.governance.workflow import transition
 from stratagraph.graph_schema.row_models import now_iso
 from stratagraph.reasoning.plan import PlannedOption, Planning
 from stratagraph.store import GraphStore
@@ -103,6 +104,17 @@ def write_option(
         cypher.load("reasoning/finish_strategy"),
         {"strategy": uid, "content_hash": digest, "now": now_iso()},
     )
+    # status changes go through governance: allowed transitions only, each one audited
+    transition(
+        store,
+        uid,
+        "proposed",
+        actor=maker,
+        expected="draft",
+        details={"goal": goal.uid, "objective": option.objective, "version": version},
+    )
+    if previous and previous[0]["status"] in ("draft", "proposed", "validated"):
+        transition(store, previous[0]["uid"], "superseded", actor=maker, details={"by": uid})
     return WrittenStrategy(
         uid,
         version,

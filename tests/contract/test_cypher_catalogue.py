@@ -18,7 +18,17 @@ FIXTURE = Path(__file__).parents[1] / "data" / "ingest"
 ROOT = resources.files("stratagraph.cypher")
 # labels for the placeholders of templates
 TEMPLATE_ARGS = {"label": "Audience", "type": "REACHABLE_VIA", "from": "Audience", "to": "Channel"}
-# a value for every parameter name used anywhere, so each statement can run
+# a value of each declared parameter type (`// param: name type` in the file's header)
+SAMPLE_BY_TYPE: dict[str, object] = {
+    "string": "",
+    "list": [],
+    "map": {},
+    "int": 0,
+    "float": 0.0,
+    "bool": False,
+    "date": "2026-01-01",
+}
+# values for parameters of statements without a typed header
 PARAMS = {
     "rows": [],
     "batch": "batch:none",
@@ -39,6 +49,10 @@ PARAMS = {
     "rows_rejected": 0,
     "nodes_written": 0,
     "relationships_written": 0,
+    "props": {},
+    "report": {},
+    "approval": {},
+    "violations": [],
 }
 
 
@@ -63,10 +77,12 @@ def test_statement_runs(store: GraphStore, name: str) -> None:
             name, **{k: v for k, v in TEMPLATE_ARGS.items() if f"__{k.upper()}__" in query.text}
         )
     needed = set(re.findall(r"\$(\w+)", query.text))
-    params = {k: PARAMS.get(k, "") for k in needed}
+    declared = {p.name: SAMPLE_BY_TYPE.get(p.type, "") for p in query.params}
+    params = {k: PARAMS.get(k, declared.get(k, "")) for k in needed}
     if name.startswith("admin/delete"):
         params["limit"] = 0  # keep the fixture
-    store.write(query, params) if not name.startswith("analyst/") else store.read(query, params)
+    run = store.read if name.startswith("analyst/") else store.write
+    run(query, params)
 
 
 @pytest.mark.parametrize("name", [short_name(q) for q in list_queries()])

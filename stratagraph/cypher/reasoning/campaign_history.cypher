@@ -1,4 +1,5 @@
 // description: weekly campaign results per audience x channel in a market (the copilot's evidence)
+// param: market string -- a Market uid; empty for all
 MATCH (o:KPIObservation)-[:OF]->(cp:Campaign)-[:RUNS_ON]->(c:Channel)
 MATCH (cp)-[:TARGETS]->(a:Audience)-[:IN_MARKET]->(m:Market)
 WHERE o.kind = 'campaign' AND ($market = '' OR m.uid = $market)

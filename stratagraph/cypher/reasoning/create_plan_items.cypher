@@ -1,4 +1,7 @@
 // description: the plan items of a draft strategy, with what each targets, runs on and uses
+// param: strategy string -- a Strategy uid
+// param: items list -- {audience, channel, asset, props} per item
+// param: now string -- ISO time
 MATCH (s:Strategy {uid: $strategy})
 UNWIND $items AS it
 MATCH (a:Audience {uid: it.audience})

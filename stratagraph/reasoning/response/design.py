@@ -159,7 +159,7 @@ class Scaling:
             + (("trend",) if trend else ())
             + season_names
             + tuple(f"control[{name}]" for name in data.control_names)
-            + tuple(f"period[{day}]" for day in data.periods.astype(str)) * time_effects
+            + (tuple(f"period[{day}]" for day in data.periods.astype(str)) if time_effects else ())
         )
         return cls(
             geo_size=size,

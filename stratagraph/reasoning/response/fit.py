@@ -10,7 +10,7 @@
    On well-identified data (a single well-designed series) the Laplace approximation is already
    close and this is one step; on weakly identified data (noisy geo panels, where the decay of a
    channel can be anywhere in [0, 1)) it corrects a Laplace approximation that would overstate
-   ROIs by a third.
+   the total ROI by 40%.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy.optimize import minimize
+from threadpoolctl import threadpool_limits
 
 from .design import MediaData
 from .model import MarginalModel
@@ -202,20 +203,17 @@ def fit_response(
     started = time.perf_counter()
     options = options or FitOptions()
     rng = np.random.default_rng(seed)
-    model = MarginalModel(data, options)
-    z_map, log_post_map, map_evaluations = find_map(model, options)
-    covariance = laplace_covariance(model, z_map)
-    posterior = sample(model, z_map, covariance, draws, rng)
-    diagnostics = {
-        "map_log_posterior": log_post_map,
-        "map_evaluations": float(map_evaluations),
-        **posterior.diagnostics,
-    }
-    return build_fit(
-        data,
-        model,
-        posterior.draws,
-        rng,
-        diagnostics=diagnostics,
-        started=started,
-    )
+    # Many small matrix products: extra BLAS threads only contend (5-10x slower on a busy box).
+    with threadpool_limits(1):
+        model = MarginalModel(data, options)
+        z_map, log_post_map, map_evaluations = find_map(model, options)
+        covariance = laplace_covariance(model, z_map)
+        posterior = sample(model, z_map, covariance, draws, rng)
+        diagnostics = {
+            "map_log_posterior": log_post_map,
+            "map_evaluations": float(map_evaluations),
+            **posterior.diagnostics,
+        }
+        return build_fit(
+            data, model, posterior.draws, rng, diagnostics=diagnostics, started=started
+        )

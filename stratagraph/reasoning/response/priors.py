@@ -22,8 +22,8 @@ Saturation = Literal["logistic", "hill"]
 class FitOptions:
     """Model structure and priors. Defaults are the ones argued for in ADR 0005."""
 
-    max_lag: int = DEFAULT_MAX_LAG
-    saturation: Saturation = "logistic"
+    max_lag: int = DEFAULT_MAX_LAG  # periods of carry-over (8 weeks; use more for daily data)
+    saturation: Saturation = "logistic"  # "hill": slope-1 Hill, kept for comparisons
     fourier_order: int = 2
     trend: bool = True
     # One effect per period shared by all geos (Meridian's default for geo data); None: on when
@@ -41,14 +41,15 @@ class FitOptions:
     intercept_prior: tuple[float, float] = (1.0, 1.0)  # Normal, scaled outcome units
     coef_prior_sd: float = 1.0  # Normal(0, sd) on trend, season and standardised controls
     noise_prior_sd: float = 1.0  # HalfNormal on the noise sd, scaled outcome units
-    importance: bool = True  # reweight the Laplace draws by the exact posterior
-    n_starts: int = 3
+    n_starts: int = 3  # L-BFGS starts for the MAP (decay and saturation can trade off)
 
     def __post_init__(self) -> None:
         if self.max_lag < 1 or self.fourier_order < 0 or self.n_starts < 1:
             raise ValueError("max_lag and n_starts must be positive, fourier_order >= 0")
         if self.effect_prior not in ("roi", "share"):
             raise ValueError("effect_prior is 'roi' or 'share'")
+        if self.saturation not in ("logistic", "hill"):
+            raise ValueError("saturation is 'logistic' or 'hill'")
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -8,7 +8,8 @@ geo's mean outcome, or 1 for a single series):
     x[g, t, c] = spend[g, t, c] / size_g / spend_scale_c
 
 with normalised geometric adstock (decay_c, max_lag periods) and logistic saturation
-tanh(lam_c * x / 2). `samples` holds posterior draws in these units.
+tanh(lam_c * x / 2) (or lam_c x / (1 + lam_c x) with FitOptions(saturation="hill")).
+`samples` holds posterior draws in these units.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+from threadpoolctl import threadpool_limits
 
 from .design import MediaData, Scaling
 from .model import MarginalModel
@@ -35,7 +37,7 @@ from .transforms import (
 FORMAT = "stratagraph.response-fit/1"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # holds arrays: compare summaries, not fits
 class ResponseFit:
     """Posterior of a response model. Arrays in `samples` have the draws on their first axis.
 
@@ -157,12 +159,13 @@ class ResponseFit:
         weights = adstock_weights(s["decay"], self.options.max_lag)
         size = self.scaling.geo_size[None, :, None, None]
         chunks = []
-        for start in range(0, self.n_draws, 100):
-            part = slice(start, start + 100)
-            ad = convolve_lags(x[None], weights[part, None])
-            u = s["lam"][part, None, None, :] * ad[:, :, lead:, :]
-            sat = saturation(self.options.saturation, u)
-            chunks.append(s["beta"][part, None, None, :] * sat * size)
+        with threadpool_limits(1):  # small products: BLAS threads only contend
+            for start in range(0, self.n_draws, 100):
+                part = slice(start, start + 100)
+                ad = convolve_lags(x[None], weights[part, None])
+                u = s["lam"][part, None, None, :] * ad[:, :, lead:, :]
+                sat = saturation(self.options.saturation, u)
+                chunks.append(s["beta"][part, None, None, :] * sat * size)
         out = np.concatenate(chunks)
         result: FloatArray = out if draws else out.mean(axis=0)
         if single:

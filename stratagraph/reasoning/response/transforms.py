@@ -1,4 +1,4 @@
-"""Media transforms: normalised geometric adstock and logistic saturation.
+"""Media transforms: normalised geometric adstock, logistic (or Hill) saturation.
 
 Arrays carry channels on the last axis and time on the one before it, so the same code serves
 one series (T, C), a geo panel (G, T, C) and a batch of posterior draws (S, G, T, C): the
@@ -7,10 +7,13 @@ channel parameters broadcast against the leading axes.
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 import numpy as np
 import numpy.typing as npt
 
 FloatArray = npt.NDArray[np.float64]
+FloatT = TypeVar("FloatT", np.float32, np.float64)
 
 # Eight weeks of carry-over, as PyMC-Marketing's example (l_max=8) and Meridian (max_lag=8).
 DEFAULT_MAX_LAG = 8
@@ -67,16 +70,9 @@ def logistic_saturation(x: FloatArray, lam: FloatArray) -> FloatArray:
     return out
 
 
-def hill_saturation(x: FloatArray, lam: FloatArray) -> FloatArray:
-    """Hill curve with slope 1, lam x / (1 + lam x): half saturation at x = 1 / lam."""
-    u = np.asarray(lam) * np.asarray(x)
-    out: FloatArray = u / (1.0 + u)
-    return out
-
-
-def saturation(kind: str, u: FloatArray) -> FloatArray:
-    """The saturation curve `kind` ("logistic" or "hill") at u = lam * x."""
-    out: FloatArray = u / (1.0 + u) if kind == "hill" else np.tanh(0.5 * u)
+def saturation(kind: str, u: npt.NDArray[FloatT]) -> npt.NDArray[FloatT]:
+    """The saturation curve `kind` ("logistic" or "hill") at u = lam * x, in u's precision."""
+    out: npt.NDArray[FloatT] = u / (1.0 + u) if kind == "hill" else np.tanh(0.5 * u)
     return out
 
 
