@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import typer
 from rich.table import Table
@@ -130,7 +130,8 @@ def _media_mix(
         f"[dim]fitting {len(data.channels)} channels x {len(data.geos)} geos x "
         f"{len(data.periods)} periods...[/]"
     )
-    fit = fit_response(data, seed=seed, options=FitOptions(effect_prior=prior))
+    effect: Literal["roi", "share"] = "share" if prior == "share" else "roi"
+    fit = fit_response(data, seed=seed, options=FitOptions(effect_prior=effect))
     summaries = [s for s in fit.channel_summary() if channel in (None, s.channel)]
     if channel and not summaries:
         raise UsageError(f"{market} has no channel {channel!r}; it has {', '.join(fit.channels)}")

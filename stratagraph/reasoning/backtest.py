@@ -63,9 +63,9 @@ def decision_quality(
         plans = budgets[:, None] * weights[None, :]
         pairs = [(audience, channel)] * len(budgets)
         carry = np.full(len(budgets), truth.carryover(audience, channel))
-        conv = truth.expected_conversions_grid(pairs, plans, start, carry).sum(axis=1)
+        conv: np.ndarray = truth.expected_conversions_grid(pairs, plans, start, carry).sum(axis=1)
         if revenue:
-            return conv * float(truth.market_of(audience)["revenue_per_conversion"])
+            conv = conv * float(truth.market_of(audience)["revenue_per_conversion"])
         return conv
 
     grid = planning.surfaces[0].budgets

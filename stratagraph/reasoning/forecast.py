@@ -29,7 +29,8 @@ def pacing_weights(kind: str, days: list[int]) -> np.ndarray:
         base = base * ramp
     elif kind == "back_loaded":
         base = base * ramp[::-1]
-    return base / base.sum()
+    weights: np.ndarray = base / base.sum()
+    return weights
 
 
 @dataclass(frozen=True)
@@ -173,7 +174,8 @@ class Forecast:
         }
 
     def kpi(self, kpi: str) -> tuple[float, float, float]:
-        return getattr(self, kpi) if kpi in METRICS else self.conversions  # type: ignore[no-any-return]
+        value: tuple[float, float, float] = getattr(self, kpi if kpi in METRICS else "conversions")
+        return value
 
 
 def _quantiles(values: np.ndarray) -> tuple[float, float, float]:

@@ -134,7 +134,8 @@ class ChannelFit:
     def carryover(self, audience: str) -> np.ndarray:
         if self.carry_usd is None or audience not in self.pair_index:
             return np.zeros(self.n_draws)
-        return self.carry_usd[self.pair_index[audience]]
+        carry: np.ndarray = self.carry_usd[self.pair_index[audience]]
+        return carry
 
     def expected_weekly(
         self, spend_usd: np.ndarray, weeks: np.ndarray, carry_usd: np.ndarray
@@ -156,7 +157,8 @@ class ChannelFit:
         season = np.exp(d["season_cos"][:, None] * cos + d["season_sin"][:, None] * sin)
         sat = hill(stock, d["half_saturation"][:, None, None], d["shape"][:, None, None])
         out = d["beta"][:, None, None] * season[:, None, :] * sat
-        return out if spend_usd.ndim == 2 else out[:, 0, :]
+        result: np.ndarray = out if spend_usd.ndim == 2 else out[:, 0, :]
+        return result
 
 
 class _Objective:
@@ -189,7 +191,10 @@ class _Objective:
         size = self.data.spend_usd.shape[1]
         stock = self.data.spend_usd @ adstock_matrix(p["decay"], size).T
         season = np.exp(p["season_cos"] * self.data.cos + p["season_sin"] * self.data.sin)
-        return p["beta"] * season[None, :] * hill(stock, p["half_saturation"], p["shape"])
+        mean: np.ndarray = (
+            p["beta"] * season[None, :] * hill(stock, p["half_saturation"], p["shape"])
+        )
+        return mean
 
     def __call__(self, z: np.ndarray) -> float:
         if not np.all(np.isfinite(z)) or np.any(np.abs(z[[1, 2, 3, 6]]) > 12):
@@ -298,7 +303,8 @@ def _fit_channel(channel: str, history: CampaignHistory, *, draws: int, seed: in
         ((data.conversions - fitted) ** 2 - fitted) / np.maximum(fitted, 1e-9) ** 2,
         np.nan,
     )
-    over = float(np.sqrt(max(np.nanmean(pearson), 0.0))) if np.isfinite(pearson).any() else 0.1
+    excess = float(np.nanmean(pearson)) if np.isfinite(pearson).any() else 0.01
+    over = float(np.sqrt(max(excess, 0.0)))
     size = len(data.weeks)
     carry = np.zeros((len(data.pairs), draws))
     # each pair's lift posterior given each draw of the channel parameters, so the two
