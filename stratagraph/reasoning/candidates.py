@@ -35,7 +35,7 @@ class Tactic:
     basis: str
     reach: int
     assets: list[tuple[str, tuple[str, ...], str]]  # (uid, themes, kind) that qualify
-    path: list[str]  # goal, market, audience, channel, asset uids
+    path: list[str]  # goal, market, audience, channel uids (then the chosen asset)
     path_types: list[str]
     signals: list[Signal] = field(default_factory=list)
     asset: str = ""  # the chosen creative (see briefs.choose_asset)
@@ -62,10 +62,6 @@ def find_tactics(store: GraphStore, goal: Goal) -> list[Tactic]:
     tactics: dict[tuple[str, str], Tactic] = {}
     for r in rows:
         key = (r["audience"], r["channel"])
-        asset = (r["asset"], tuple(r["themes"] or ()), str(r["asset_kind"]))
-        if key in tactics:
-            tactics[key].assets.append(asset)
-            continue
         tactics[key] = Tactic(
             audience=r["audience"],
             audience_name=str(r["audience_name"] or r["audience"]),
@@ -74,7 +70,12 @@ def find_tactics(store: GraphStore, goal: Goal) -> list[Tactic]:
             channel_kind=str(r["channel_kind"]),
             basis=str(r["basis"]),
             reach=int(r["reach"] or r["audience_size"] or 0),
-            assets=[asset],
+            assets=[
+                (uid, tuple(themes or ()), str(kind))
+                for uid, kind, themes in zip(
+                    r["assets"], r["asset_kinds"], r["asset_themes"], strict=True
+                )
+            ],
             path=list(r["path"]),
             path_types=list(r["path_types"]),
         )

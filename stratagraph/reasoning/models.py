@@ -14,8 +14,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from stratagraph.reasoning.history import CampaignHistory
+from stratagraph import cypher
+from stratagraph.reasoning.history import CampaignHistory, load_campaign_history
 from stratagraph.reasoning.pair_model import ChannelFit, fit_channel
+from stratagraph.store import GraphStore
 
 
 def fingerprint(history: CampaignHistory, channel: str) -> str:
@@ -40,7 +42,21 @@ class ModelRegistry:
     draws: int = 300
     seed: int = 0
     _fits: dict[tuple[str, str, str], ChannelFit] = field(default_factory=dict)
+    _history: tuple[tuple[object, ...], CampaignHistory] | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def history(self, store: GraphStore) -> CampaignHistory:
+        """Every market's campaign history, reread only when a cheap summary of it changed
+        (a new observation, or an ingest that rewrote one)."""
+        row = store.read(cypher.load("reasoning/history_fingerprint"))[0]
+        key = (store.url, row["observations"], row["last_write"], row["last_week"])
+        with self._lock:
+            if self._history is not None and self._history[0] == key:
+                return self._history[1]
+        loaded = load_campaign_history(store)
+        with self._lock:
+            self._history = (key, loaded)
+        return loaded
 
     def for_market(
         self, history: CampaignHistory, market: str, channels: list[str]

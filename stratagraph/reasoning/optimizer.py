@@ -7,7 +7,7 @@ among channels. Response curves may be S-shaped; the programme does not need con
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -104,60 +104,3 @@ def allocate(
             k = first
         steps_out[splits[0][0]] = k
     return steps_out
-
-
-def _feasible_move(
-    steps: np.ndarray, i: int, delta: int, channels: Sequence[str], bounds: Bounds, size: int
-) -> bool:
-    k = int(steps[i]) + delta
-    if k < 0 or k > bounds.tactic_max[i] or (0 < k < bounds.tactic_min[i]):
-        return False
-    channel = channels[i]
-    total = int(sum(steps[j] for j in range(len(steps)) if channels[j] == channel)) + delta
-    low = bounds.channel_min.get(channel, 0)
-    high = bounds.channel_max.get(channel, size - 1)
-    return low <= total <= high or (delta > 0 and total < low) or (delta < 0 and total > high)
-
-
-def improve(
-    steps: np.ndarray,
-    objective: Callable[[np.ndarray], float],
-    channels: Sequence[str],
-    bounds: Bounds,
-    size: int,
-    *,
-    rounds: int = 400,
-) -> np.ndarray:
-    """Local search for objectives that do not split by tactic (e.g. reach, where channels
-    overlap within an audience): move one grid step from one tactic to another while that
-    improves the objective and keeps every bound."""
-    current = steps.copy()
-    value = objective(current)
-    n = len(current)
-    for _ in range(rounds):
-        gains = np.full(n, -np.inf)
-        losses = np.full(n, np.inf)
-        for i in range(n):
-            if _feasible_move(current, i, 1, channels, bounds, size):
-                current[i] += 1
-                gains[i] = objective(current) - value
-                current[i] -= 1
-            if _feasible_move(current, i, -1, channels, bounds, size):
-                current[i] -= 1
-                losses[i] = value - objective(current)
-                current[i] += 1
-        best = None
-        for i in np.argsort(-gains)[:5]:
-            for j in np.argsort(losses)[:5]:
-                if i != j and gains[i] - losses[j] > 1e-9:
-                    trial = current.copy()
-                    trial[i] += 1
-                    trial[j] -= 1
-                    gain = objective(trial) - value
-                    if gain > 1e-9 and (best is None or gain > best[0]):
-                        best = (gain, trial)
-        if best is None:
-            break
-        value += best[0]
-        current = best[1]
-    return current

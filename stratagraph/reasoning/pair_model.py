@@ -22,7 +22,7 @@ the residuals. Priors are weak and written below.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import numpy as np
@@ -120,6 +120,18 @@ class ChannelFit:
     @property
     def n_draws(self) -> int:
         return len(self.draws["beta"])
+
+    def subset(self, draws: int) -> ChannelFit:
+        """The first `draws` posterior draws: enough to rank allocations, cheaper to score."""
+        if draws >= self.n_draws:
+            return self
+        return replace(
+            self,
+            draws={k: v[:draws] for k, v in self.draws.items()},
+            lift_shape=self.lift_shape[:draws],
+            lift_rate=self.lift_rate[:draws],
+            carry_usd=None if self.carry_usd is None else self.carry_usd[:, :draws],
+        )
 
     def lift_draws(self, audience: str, size: int, rng: np.random.Generator) -> np.ndarray:
         """The pair's lift per draw; a pair without history gets the channel's prior for an

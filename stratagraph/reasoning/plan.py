@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -19,9 +18,9 @@ from stratagraph.reasoning.forecast import (
     tactic_surface,
 )
 from stratagraph.reasoning.goals import Goal
-from stratagraph.reasoning.history import CampaignHistory, load_campaign_history
+from stratagraph.reasoning.history import CampaignHistory
 from stratagraph.reasoning.models import MarketModels, ModelRegistry
-from stratagraph.reasoning.optimizer import Bounds, allocate, improve
+from stratagraph.reasoning.optimizer import Bounds, allocate
 from stratagraph.reasoning.risk import RiskAssessment, assess
 from stratagraph.store import GraphStore
 
@@ -33,6 +32,7 @@ OBJECTIVES: dict[str, str] = {
     "diversified": "maximum expected outcome with no channel above 35% of the budget",
 }
 CVAR_TAIL = 0.2
+RANKING_DRAWS = 80
 DIVERSIFIED_SHARE = 0.35
 
 
@@ -71,6 +71,27 @@ class Planning:
     surfaces: list[TacticSurface]
     options: list[PlannedOption] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    seed: int = 7
+    draws: int = 300
+    _full: dict[int, TacticSurface] = field(default_factory=dict)
+
+    def forecast_surface(self, index: int) -> TacticSurface:
+        """The surface of tactic `index` with every posterior draw, computed once."""
+        if index not in self._full:
+            s = self.surfaces[index]
+            rng = np.random.default_rng(self.seed * 1_000_003 + index)
+            self._full[index] = tactic_surface(
+                s.tactic,
+                self.models.fits.get(s.tactic.channel),
+                self.goal,
+                self.economics,
+                s.budgets,
+                pacing="even",
+                rng=rng,
+                n_observations=s.n_observations,
+                draws=self.draws,
+            )
+        return self._full[index]
 
 
 def _channels(store: GraphStore) -> dict[str, dict[str, object]]:
@@ -109,11 +130,13 @@ def prepare(
         )
     # channels share one curve across markets (spend in USD, each pair its own lift), so
     # every market's history informs every other's
-    history = load_campaign_history(store)
+    history = registry.history(store)
     models = registry.for_market(history, "all", [t.channel for t in tactics])
     economics = MarketEconomics.from_history(history, goal.market_uid, goal.units_per_usd)
     for t in tactics:
         t.asset = choose_asset(t)
+        t.path.append(t.asset)
+        t.path_types.append("FITS")  # the creative fits the channel (and is localized)
     missing = sorted({t.channel for t in tactics} - set(models.fits))
     if missing:
         notes.append(
@@ -122,21 +145,34 @@ def prepare(
         )
     rng = np.random.default_rng(seed)
     budgets = np.linspace(0.0, goal.budget, grid + 1)
+    # allocations are ranked on a subset of the posterior draws; the chosen items are then
+    # forecast with all of them (see Planning.forecast_surface)
+    ranking_fits = {c: f.subset(RANKING_DRAWS) for c, f in models.fits.items()}
     surfaces = [
         tactic_surface(
             t,
-            models.fits.get(t.channel),
+            ranking_fits.get(t.channel),
             goal,
             economics,
             budgets,
             pacing="even",
             rng=rng,
             n_observations=_observed(history, t),
-            draws=registry.draws,
+            draws=min(RANKING_DRAWS, registry.draws),
         )
         for t in tactics
     ]
-    return Planning(goal, tactics, history, models, economics, surfaces, notes=notes)
+    return Planning(
+        goal,
+        tactics,
+        history,
+        models,
+        economics,
+        surfaces,
+        notes=notes,
+        seed=seed,
+        draws=registry.draws,
+    )
 
 
 def _observed(history: CampaignHistory, tactic: Tactic) -> int:
@@ -212,15 +248,9 @@ def plan_options(
             _values(planning, objective), channel_of, bounds, spend_all=objective != "efficient"
         )
         if objective == "max_reach":
-            steps = improve(
-                steps,
-                _reach_objective(planning),
-                channel_of,
-                bounds,
-                len(planning.surfaces[0].budgets),
-            )
+            steps = _reach_search(steps, planning, channel_of, bounds)
         chosen = [i for i, k in enumerate(steps) if k > 0]
-        surfaces = [planning.surfaces[i] for i in chosen]
+        surfaces = [planning.forecast_surface(i) for i in chosen]
         budgets = [float(steps[i] * step) for i in chosen]
         rng = np.random.default_rng(seed)
         if surfaces:
@@ -249,18 +279,63 @@ def plan_options(
     return options
 
 
-def _reach_objective(planning: Planning) -> Callable[[np.ndarray], float]:
-    """People reached at least once, overlaps within an audience removed."""
+def _reach_search(
+    steps: np.ndarray, planning: Planning, channels: list[str], bounds: Bounds
+) -> np.ndarray:
+    """Reach overlaps within an audience (people reached on two channels count once), which
+    the per-tactic programme cannot see: starting from its answer, move one grid step at a
+    time from the tactic that loses least to the one that gains most, while that helps."""
     reach = np.array([s.reach.mean(axis=0) for s in planning.surfaces])  # (N, G+1)
-    sizes = np.array([max(s.tactic.audience_size, 1) for s in planning.surfaces], dtype=float)
+    size = np.array([max(s.tactic.audience_size, 1) for s in planning.surfaces], dtype=float)
+    share = np.minimum(reach / size[:, None], 1.0)
     audiences = [s.tactic.audience for s in planning.surfaces]
-    groups = {a: [i for i, x in enumerate(audiences) if x == a] for a in set(audiences)}
+    group = np.unique(audiences, return_inverse=True)[1]
+    names = sorted(set(channels))
+    chan = np.array([names.index(c) for c in channels])
+    low = np.array([bounds.channel_min.get(c, 0) for c in names])
+    high = np.array([bounds.channel_max.get(c, share.shape[1] - 1) for c in names])
+    top = share.shape[1] - 1
+    k = steps.astype(int).copy()
+    idx = np.arange(len(k))
 
-    def value(steps: np.ndarray) -> float:
-        share = np.minimum(reach[np.arange(len(steps)), steps] / sizes, 1.0)
-        return float(sum(sizes[m[0]] * (1 - np.prod(1 - share[m])) for m in groups.values()))
+    def total(ks: np.ndarray) -> float:
+        missed = np.ones(group.max() + 1)
+        np.multiply.at(missed, group, 1 - share[idx, ks])
+        first = np.unique(group, return_index=True)[1]
+        return float((size[first] * (1 - missed)).sum())
 
-    return value
+    value = total(k)
+    for _ in range(4 * top):
+        s_now = share[idx, k]
+        missed = np.ones(group.max() + 1)
+        np.multiply.at(missed, group, 1 - s_now)
+        others = missed[group] / np.maximum(1 - s_now, 1e-12)
+        up = np.minimum(k + 1, top)
+        down = np.maximum(k - 1, 0)
+        gain = size * others * (share[idx, up] - s_now)
+        loss = size * others * (s_now - share[idx, down])
+        per_channel = np.bincount(chan, weights=k, minlength=len(names))
+        can_up = (k < bounds.tactic_max) & ((k + 1 >= bounds.tactic_min) | (k + 1 == 0))
+        can_up &= per_channel[chan] + 1 <= high[chan]
+        can_down = (k > 0) & ((k - 1 == 0) | (k - 1 >= bounds.tactic_min))
+        can_down &= per_channel[chan] - 1 >= low[chan]
+        gain = np.where(can_up, gain, -np.inf)
+        loss = np.where(can_down, loss, np.inf)
+        best = None
+        for i in np.argsort(-gain)[:3]:
+            for j in np.argsort(loss)[:3]:
+                if i == j or not np.isfinite(gain[i]) or not np.isfinite(loss[j]):
+                    continue
+                trial = k.copy()
+                trial[i] += 1
+                trial[j] -= 1
+                v = total(trial)
+                if v > value + 1e-9 and (best is None or v > best[0]):
+                    best = (v, trial)
+        if best is None:
+            break
+        value, k = best
+    return k
 
 
 def _weeks_since_data(planning: Planning) -> float:

@@ -23,9 +23,14 @@ WHERE s.brand_approved = true
   AND (s.expires_at IS NULL OR s.expires_at > $window_end)
   AND NOT (s)<-[:SUPERSEDES]-(:Asset)
   AND (s)-[:FITS]->(c)
+WITH g, m, a, r, c, s
+ORDER BY s.uid
+// (collect() skips nulls: every collected value is coalesced so the lists stay aligned)
+WITH g, m, a, r, c, collect(s.uid) AS assets, collect(coalesce(s.kind, '')) AS asset_kinds,
+     collect(coalesce(s.themes, [])) AS asset_themes
 RETURN a.uid AS audience, a.name AS audience_name, a.size AS audience_size,
        c.uid AS channel, c.kind AS channel_kind, r.basis AS basis, r.reach AS reach,
-       s.uid AS asset, s.themes AS themes, s.kind AS asset_kind,
-       [g.uid, m.uid, a.uid, c.uid, s.uid] AS path,
-       ['IN_MARKET', 'IN_MARKET', 'REACHABLE_VIA', 'FITS', 'LOCALIZED_FOR'] AS path_types
-ORDER BY audience, channel, asset
+       assets, asset_kinds, asset_themes,
+       [g.uid, m.uid, a.uid, c.uid] AS path,
+       ['IN_MARKET', 'IN_MARKET', 'REACHABLE_VIA'] AS path_types
+ORDER BY audience, channel
