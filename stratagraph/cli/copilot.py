@@ -214,7 +214,7 @@ def propose_command(
     if as_json:
         print_json(_proposal_json(proposal))
         return
-    _print_proposal(proposal)
+    print_proposal(proposal)
 
 
 def _load_goal_file(graph: Any, path: Path, goal: str | None, settings: Any) -> str:
@@ -279,7 +279,7 @@ def _proposal_json(proposal: Any) -> dict[str, Any]:
     }
 
 
-def _print_proposal(proposal: Any) -> None:
+def print_proposal(proposal: Any) -> None:
     g = proposal.goal
     cur = g.currency
     table = Table(

@@ -9,54 +9,88 @@ from typing import Annotated
 import typer
 
 from stratagraph.analyst import graph_stats, run_named
+from stratagraph.cli.common import StoreOpt, err, opened, out, print_table
 from stratagraph.ingest.service import IngestTuning, ingest
+from stratagraph.settings import Settings
+from stratagraph.store import GraphStore
 
-from .common import StoreOpt, err, opened, out, print_table
+DEMO_GOAL = "goal-de-q4"
+MAKER = "demo-planner"
 
 
 def demo_command(
     store: StoreOpt = None,
     scale: Annotated[str, typer.Option(help="Twin size: small, medium or large.")] = "small",
     seed: Annotated[int, typer.Option(help="Seed of the sample twin.")] = 7,
+    goal: Annotated[str, typer.Option(help="The goal to plan for.")] = DEMO_GOAL,
     keep: Annotated[Path | None, typer.Option(help="Keep the generated files here.")] = None,
 ) -> None:
-    """Generate the sample twin, load it, and show what the graph holds."""
+    """Generate the sample twin, load it, propose strategies for a goal, govern them."""
     from stratagraph.sample import generate_twin
 
-    console, note = out(), err()
+    note = err()
     with tempfile.TemporaryDirectory(prefix="stratagraph-demo-") as tmp:
         folder = keep or Path(tmp)
-        note.print(f"[dim]1/2 generating the {scale} sample twin in {folder}[/]")
+        note.print(f"[dim]1/3 generating the {scale} sample twin in {folder}[/]")
         summary = generate_twin(folder, scale=int(scale) if scale.isdigit() else scale, seed=seed)
-        files = sorted(p for p in folder.iterdir() if p.suffix == ".csv")
         with opened(store) as (graph, settings):
-            note.print(f"[dim]2/2 ingesting {summary.entities:,} entities into {graph.url}[/]")
-            report = ingest(
-                graph,
-                files,
-                tuning=IngestTuning.from_settings(settings),
-            )
-            console.print(
-                f"ingested {report.entities_written:,} entities from {len(files)} files in "
-                f"{report.seconds:.2f} s ({report.entities_per_second:,.0f}/s)"
-            )
-            stats = graph_stats(graph)
-            console.print(
-                f"\n[bold]the graph[/]: {stats.nodes:,} nodes, {stats.edges:,} relationships"
-            )
-            console.print("  " + ", ".join(f"{k} {v:,}" for k, v in stats.labels.items()))
-            print_table(
-                run_named(graph, "channel_performance", {"granularity": "total", "geo": "DE"}),
-                title="two years of history per channel in DE (EUR)",
-                columns=["channel", "kind", "spend", "conversions", "revenue", "roas", "cpa"],
-            )
-            print_table(
-                run_named(graph, "audience_reach", {"market": "DE"}),
-                title="audience reach in DE (first 8)",
-                columns=["audience", "name", "channel", "basis", "reach", "share"],
-                limit=8,
-            )
-    console.print(
-        "\nnext: stratagraph stats | stratagraph query --list | "
-        'stratagraph cypher "MATCH (a:Audience) RETURN a.uid, a.size LIMIT 5"'
+            note.print(f"[dim]2/3 ingesting {summary.entities:,} entities into {graph.url}[/]")
+            _load(graph, settings, folder)
+            note.print(f"[dim]3/3 proposing strategies for {goal} and governing them[/]")
+            uids = _propose(graph, goal)
+            _govern(graph, uids)
+    out().print(
+        "\nnext: stratagraph stats | stratagraph query --list | stratagraph response-models | "
+        f"stratagraph propose --goal {goal} --scenario budget=+20% | stratagraph audit log"
     )
+
+
+def _load(graph: GraphStore, settings: Settings, folder: Path) -> None:
+    console = out()
+    files = sorted(p for p in folder.iterdir() if p.suffix == ".csv")
+    report = ingest(graph, files, tuning=IngestTuning.from_settings(settings))
+    console.print(
+        f"ingested {report.entities_written:,} entities from {len(files)} files in "
+        f"{report.seconds:.2f} s ({report.entities_per_second:,.0f}/s)"
+    )
+    stats = graph_stats(graph)
+    console.print(f"\n[bold]the graph[/]: {stats.nodes:,} nodes, {stats.edges:,} relationships")
+    console.print("  " + ", ".join(f"{k} {v:,}" for k, v in stats.labels.items()))
+    print_table(
+        run_named(graph, "channel_performance", {"granularity": "total", "geo": "DE"}),
+        title="two years of history per channel in DE (EUR)",
+        columns=["channel", "kind", "spend", "conversions", "revenue", "roas", "cpa"],
+    )
+
+
+def _propose(graph: GraphStore, goal: str) -> list[str]:
+    from stratagraph.cli.copilot import print_proposal
+    from stratagraph.reasoning.models import ModelRegistry
+    from stratagraph.reasoning.propose import ProposeRequest, propose
+
+    proposal = propose(graph, ProposeRequest(goal=goal, maker=MAKER), ModelRegistry(seed=0))
+    print_proposal(proposal)
+    return [w.uid for w in proposal.written]  # best rank first
+
+
+def _govern(graph: GraphStore, uids: list[str]) -> None:
+    from stratagraph.cli.governance import print_report, print_state
+    from stratagraph.governance import DemoActors, demo_approve
+
+    console = out()
+    console.print(
+        "\n[bold]governance[/]: validate every option, approve the best conforming "
+        "one (maker demo-planner; approvers demo-finance, demo-brand)"
+    )
+    outcome = demo_approve(graph, uids, DemoActors(maker=MAKER))
+    for report in outcome.reports.values():
+        print_report(report)
+    if outcome.state is not None:
+        print_state(outcome.state)
+    else:
+        console.print("[red]no option conforms: nothing to approve[/]")
+    if outcome.audit is not None:
+        verdict = "intact" if outcome.audit.ok else "BROKEN"
+        console.print(
+            f"audit chain: {verdict} ({outcome.audit.as_dict().get('events', '?')} events)"
+        )
