@@ -67,9 +67,12 @@ class GraphStore(ABC):
     def clear(self) -> None:
         """Delete every node and relationship (tests, `db reset`), in slices so no single
         statement holds the engine for long."""
-        statement = cypher.load("admin/delete_slice")
-        while self.write(statement, {"limit": 20_000})[0]["deleted"]:
-            pass
+        # relationships first: a DETACH DELETE of a node with 100k relationships is one
+        # statement that can exhaust a server's transaction memory
+        for name in ("admin/delete_relationships_slice", "admin/delete_slice"):
+            statement = cypher.load(name)
+            while self.write(statement, {"limit": 20_000})[0]["deleted"]:
+                pass
 
     @abstractmethod
     def close(self) -> None: ...

@@ -55,8 +55,14 @@ class Neo4jStore(GraphStore):
         super().__init__(url)
         self.database = database
         try:
+            # notifications (e.g. "this relationship type does not exist yet" on an empty
+            # graph) are advice for people writing queries, not for people running them
             self._driver = GraphDatabase.driver(
-                url, auth=auth, connection_timeout=connect_timeout_s, max_connection_pool_size=50
+                url,
+                auth=auth,
+                connection_timeout=connect_timeout_s,
+                max_connection_pool_size=50,
+                notifications_min_severity="OFF",
             )
         except (ValueError, DriverError) as exc:
             raise StoreUnavailable(f"cannot use Neo4j URL {url}: {exc}") from exc

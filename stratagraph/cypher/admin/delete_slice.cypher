@@ -1,5 +1,7 @@
-// description: delete up to $limit nodes with their relationships
+// description: delete up to $limit nodes that have no relationships left
+// param: limit int -- nodes per statement
 MATCH (n)
+WHERE NOT (n)--()
 WITH n LIMIT $limit
-DETACH DELETE n
+DELETE n
 RETURN count(*) AS deleted
