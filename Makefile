@@ -5,8 +5,13 @@ PYTHON ?= python3
 
 .PHONY: install test lint bench
 
+# the explorer's browser test drives Debian's chromium; Playwright never downloads one
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
+
 install:
 	$(PYTHON) -m pip install -q -e '.[test]'
+	@test -x /usr/bin/chromium || (apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
 
 test: install
 	$(PYTHON) -m ruff check stratagraph tests benchmarks

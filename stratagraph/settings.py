@@ -76,6 +76,36 @@ class Settings(BaseSettings):
         "flagged as drift)",
     )
 
+    # HTTP API (see docs/api.md)
+    api_host: str = Field("127.0.0.1", description="address `stratagraph serve` listens on")
+    api_port: int = Field(8000, ge=1, le=65535)
+    api_dev: bool = Field(
+        False,
+        description="development mode: GraphiQL, introspection, field suggestions and "
+        "unmasked errors (never in production)",
+    )
+    api_token_pepper: SecretStr | None = Field(
+        None,
+        description="key of the HMAC that hashes API tokens (at least 16 characters); the "
+        "same value for `stratagraph token` and `stratagraph serve`. Unset: plain SHA-256",
+    )
+    api_max_depth: int = Field(10, ge=1, le=50, description="deepest GraphQL selection")
+    api_max_aliases: int = Field(15, ge=1, le=1000, description="most aliases per document")
+    api_max_tokens: int = Field(2000, ge=50, description="most tokens per GraphQL document")
+    api_max_body_bytes: int = Field(256_000, ge=1024, description="largest request body")
+    api_request_timeout_ms: int = Field(10_000, ge=100, description="time limit of a request")
+    api_page_max: int = Field(500, ge=1, le=10_000, description="largest `first` of a list")
+    api_pii_roles: tuple[str, ...] = Field(
+        ("marketer", "admin"), description="API roles that may read personal data (pii fields)"
+    )
+    api_token_cache_s: float = Field(
+        2.0, ge=0, le=60, description="how long a checked token is trusted before re-reading"
+    )
+    api_lineage_max_nodes: int = Field(5000, ge=10, le=50_000)
+    api_run_workers: int = Field(
+        2, ge=1, le=16, description="runs the API server drives at once in the background"
+    )
+
     @field_validator("graph")
     @classmethod
     def _graph_name(cls, value: str) -> str:
@@ -93,6 +123,21 @@ class Settings(BaseSettings):
                 "as bolt://user:password@host:7687."
             )
         return self.neo4j_user, password
+
+    def api_token_key(self) -> bytes | None:
+        """The HMAC key for API token hashes (None: plain SHA-256); refuses a short or
+        placeholder secret."""
+        if self.api_token_pepper is None:
+            return None
+        secret = self.api_token_pepper.get_secret_value()
+        if secret.lower() in PLACEHOLDER_SECRETS or len(secret) < 16:
+            raise ConfigurationError(
+                "STRATAGRAPH_API_TOKEN_PEPPER is a placeholder or shorter than 16 characters. "
+                "Unset it, or set it to a random secret shared by `stratagraph token` and "
+                "`stratagraph serve`: export STRATAGRAPH_API_TOKEN_PEPPER=$(python -c "
+                "'import secrets; print(secrets.token_hex(32))')"
+            )
+        return secret.encode("utf-8")
 
     def webhook_key(self) -> bytes:
         """The webhook signing key; refuses a missing, short or placeholder secret."""

@@ -10,6 +10,7 @@ import typer
 from stratagraph.errors import StratagraphError
 
 from . import analyst, copilot, data, demo
+from . import api as api_cli
 from . import execution as execution_cli
 from . import governance as governance_cli
 from .common import err
@@ -35,6 +36,7 @@ app.command("backtest")(copilot.backtest_command)
 app.command("curves")(copilot.curves_command)
 governance_cli.register(app)  # validate, submit, approve, reject, actors, audit, governance, shapes
 execution_cli.register(app)  # execute, resume, pause, rollback, kill-switch, runs, run, dispatch
+api_cli.register(app)  # serve, token, lineage
 
 
 def run(argv: list[str] | None = None) -> int:

@@ -650,8 +650,8 @@ class Executor:
             wait = (min(future) - wall_now()).total_seconds() if future else 1.0
             time.sleep(min(max(wait, 0.01), 1.0))
             return
-        if not future or len(future) < len(candidates):
-            time.sleep(0.02)  # a day waits for actions in flight elsewhere: let them settle
+        if not future:
+            time.sleep(0.02)  # waiting for actions in flight elsewhere: let them settle
             return
         target = min(future)
         self.store.write(

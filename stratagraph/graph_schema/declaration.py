@@ -456,6 +456,27 @@ KILL_SWITCH = NodeType(
     ingestable=False,
 )
 
+API_TOKEN = NodeType(
+    "ApiToken",
+    "A bearer token of the HTTP API (uid is its name); only a hash of the secret is kept.",
+    (
+        Prop(
+            "token_hash",
+            required=True,
+            indexed=True,
+            max_length=128,
+            doc="HMAC-SHA256 of the token",
+        ),
+        Prop("role", required=True, choices=("viewer", "analyst", "marketer", "approver", "admin")),
+        Prop("actor", required=True, max_length=200, doc="actor name the token acts as"),
+        Prop("prefix", max_length=16, doc="first characters of the token, to recognise it"),
+        Prop("created_by", max_length=200),
+        Prop("revoked", T.BOOL),
+        Prop("revoked_at", T.DATETIME),
+    ),
+    ingestable=False,
+)
+
 NODE_TYPES = (
     MARKET,
     DATA_SOURCE,
@@ -480,9 +501,10 @@ NODE_TYPES = (
     GOVERNANCE_SETTINGS,
     AUDIT_HEAD,
     KILL_SWITCH,
+    API_TOKEN,
 )
 
-_ALL_DATA_LABELS = tuple(n.label for n in NODE_TYPES if n.label not in ("IngestBatch",))
+_ALL_DATA_LABELS = tuple(n.label for n in NODE_TYPES if n.label not in ("IngestBatch", "ApiToken"))
 
 REL_TYPES = (
     RelType(

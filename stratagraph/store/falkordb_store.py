@@ -40,6 +40,16 @@ _READ_ONLY_REFUSAL = "to be executed only on read-only queries"
 _EMPTY_GRAPH = "empty key"
 
 
+def _refuse_empty_keys(query: Query | str, params: Params | None) -> None:
+    """FalkorDB 4.16 crashes (the whole server) when a write puts an empty string in a
+    uniquely constrained property, so an empty uid never reaches it."""
+    for key, value in (params or {}).items():
+        if key.endswith("uid") and value == "":
+            raise QueryError(
+                f"{query_name(query)}: parameter {key} is empty; every node needs a uid"
+            )
+
+
 class FalkorDBStore(GraphStore):
     dialect: ClassVar[str] = "falkordb"
 
@@ -99,6 +109,8 @@ class FalkorDBStore(GraphStore):
         timeout_ms: int | None = None,
     ) -> list[Record]:
         text = query_text(query)
+        if write:
+            _refuse_empty_keys(query, params)
         try:
             if write:
                 result = self._graph.query(text, dict(params or {}), timeout=timeout_ms)

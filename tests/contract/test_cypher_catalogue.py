@@ -20,7 +20,7 @@ ROOT = resources.files("stratagraph.cypher")
 TEMPLATE_ARGS = {"label": "Audience", "type": "REACHABLE_VIA", "from": "Audience", "to": "Channel"}
 # a value of each declared parameter type (`// param: name type` in the file's header)
 SAMPLE_BY_TYPE: dict[str, object] = {
-    "string": "",
+    "string": "sample",
     "list": [],
     "map": {},
     "int": 0,
@@ -78,7 +78,7 @@ def test_statement_runs(store: GraphStore, name: str) -> None:
         )
     needed = set(re.findall(r"\$(\w+)", query.text))
     declared = {p.name: SAMPLE_BY_TYPE.get(p.type, "") for p in query.params}
-    params = {k: PARAMS.get(k, declared.get(k, "")) for k in needed}
+    params = {k: PARAMS.get(k, declared.get(k, "sample")) for k in needed}
     if name.startswith("admin/delete"):
         params["limit"] = 0  # keep the fixture
     run = store.read if name.startswith("analyst/") else store.write

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from pydantic import SecretStr
 
 from stratagraph.cli import run as cli
 from stratagraph.execution import (
@@ -30,7 +31,7 @@ SECRET = "test-webhook-secret-0123456789"
 
 @pytest.fixture
 def xsettings(settings: Settings) -> Settings:
-    return settings.model_copy(update={"webhook_secret": SECRET})
+    return settings.model_copy(update={"webhook_secret": SecretStr(SECRET)})
 
 
 @pytest.fixture
@@ -246,9 +247,9 @@ def test_guardrail_pauses_a_drifting_campaign(store: GraphStore, xsettings: Sett
                     "conversions_p10": 900.0,
                     "conversions_p50": 1000.0,
                     "conversions_p90": 1100.0,
-                    "roi_p10": 40.0,
-                    "roi_p50": 50.0,
-                    "roi_p90": 60.0,
+                    "roi_p10": 80.0,
+                    "roi_p50": 85.0,
+                    "roi_p90": 90.0,
                     "revenue_p50": 70000.0,
                 },
             )
@@ -336,7 +337,7 @@ def test_opt_out_mid_run_stops_sends(
                 "c-mail",
                 adapter="smtp",
                 endpoint=f"smtp://127.0.0.1:{smtp.port}",
-                quiet_hours=None,
+                quiet_hours=(2, 5),
                 frequency_cap=5,
             )
         ],

@@ -15,6 +15,7 @@ import time
 from collections.abc import Iterator
 
 import pytest
+from pydantic import SecretStr
 
 from stratagraph.execution import Executor, outbox, run_report
 from stratagraph.execution.fixtures import ChannelSpec, ItemSpec, build_strategy
@@ -63,10 +64,10 @@ def test_sigkill_at_random_points_loses_and_duplicates_nothing(
     uid = build_strategy(
         store,
         channels=[
-            ChannelSpec("c-mail", adapter="smtp", endpoint=f"smtp://127.0.0.1:{smtp.port}",
-                        frequency_cap=3),
-            ChannelSpec("c-sms", kind="sms", adapter="webhook", endpoint=hook.url,
-                        frequency_cap=3),
+            ChannelSpec(
+                "c-mail", adapter="smtp", endpoint=f"smtp://127.0.0.1:{smtp.port}", frequency_cap=3
+            ),
+            ChannelSpec("c-sms", kind="sms", adapter="webhook", endpoint=hook.url, frequency_cap=3),
         ],
         items=[
             ItemSpec("i-mail", "c-mail", 40.0, days=12),
@@ -81,8 +82,9 @@ def test_sigkill_at_random_points_loses_and_duplicates_nothing(
     run = f"run-{uid}"
     deadline = time.monotonic() + 600
     while kills < 25 and time.monotonic() < deadline:
-        proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         seen = smtp.ledger.count() + hook.ledger.count()
         # wait until it is dispatching, then kill it somewhere in the next 150 ms
         while proc.poll() is None and smtp.ledger.count() + hook.ledger.count() == seen:
@@ -94,8 +96,13 @@ def test_sigkill_at_random_points_loses_and_duplicates_nothing(
         proc.wait()
         kills += 1
         command = [sys.executable, "-c", CLI, "resume", run, "--json"]
-    final = subprocess.run([sys.executable, "-c", CLI, "resume", run, "--json"], env=env,
-                           capture_output=True, text=True, timeout=600)
+    final = subprocess.run(
+        [sys.executable, "-c", CLI, "resume", run, "--json"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     report = run_report(store, run)
     if report.status != "completed":
         pytest.fail(f"run not completed after resume: {report.status}\n{final.stderr[-2000:]}")
@@ -106,16 +113,22 @@ def test_sigkill_at_random_points_loses_and_duplicates_nothing(
     assert set(smtp.ledger.performed) == {f"<{k}@stratagraph>" for k in mail}  # 0 lost, 0 extra
     assert set(hook.ledger.performed) == sent_keys(store, "c-sms")
     # one message per logical send (contact, item, day): no duplicate under two keys
-    logical = [(e.fields["to"][0], e.fields["campaign"], e.fields["scheduled_for"])
-               for e in smtp.ledger.performed.values()]
+    logical = [
+        (e.fields["to"][0], e.fields["campaign"], e.fields["scheduled_for"])
+        for e in smtp.ledger.performed.values()
+    ]
     assert len(logical) == len(set(logical))
-    expected = store.read("MATCH (a:Action {kind: 'send'}) WHERE a.status <> 'sent' "
-                          "RETURN collect(DISTINCT a.status) AS s")[0]["s"]
+    expected = store.read(
+        "MATCH (a:Action {kind: 'send'}) WHERE a.status <> 'sent' "
+        "RETURN collect(DISTINCT a.status) AS s"
+    )[0]["s"]
     assert set(expected) <= {"skipped"}  # nothing left in flight or cancelled
     assert report.reserved == pytest.approx(0.0, abs=1e-6)
     assert report.spent <= report.budget + 1e-6
-    print(f"\n{kills} kills, {actions} actions, smtp redeliveries {smtp.ledger.redeliveries}, "
-          f"webhook redeliveries {hook.ledger.redeliveries}")
+    print(
+        f"\n{kills} kills, {actions} actions, smtp redeliveries {smtp.ledger.redeliveries}, "
+        f"webhook redeliveries {hook.ledger.redeliveries}"
+    )
 
 
 def test_webhook_that_times_out_after_performing(store: GraphStore, settings: Settings) -> None:
@@ -123,13 +136,26 @@ def test_webhook_that_times_out_after_performing(store: GraphStore, settings: Se
     try:
         uid = build_strategy(
             store,
-            channels=[ChannelSpec("c-push", kind="push", adapter="webhook", endpoint=hook.url,
-                                  quiet_hours=None, frequency_cap=2)],
+            channels=[
+                ChannelSpec(
+                    "c-push",
+                    kind="push",
+                    adapter="webhook",
+                    endpoint=hook.url,
+                    quiet_hours=(2, 5),
+                    frequency_cap=2,
+                )
+            ],
             items=[ItemSpec("i-push", "c-push", 30.0, days=10)],
             contacts=30,
         )
-        fast = settings.model_copy(update={"webhook_secret": SECRET, "webhook_timeout_s": 0.25,
-                                           "webhook_backoff_s": 0.01})
+        fast = settings.model_copy(
+            update={
+                "webhook_secret": SecretStr(SECRET),
+                "webhook_timeout_s": 0.25,
+                "webhook_backoff_s": 0.01,
+            }
+        )
         outcome = Executor(store, fast).execute(uid, clock_mode="simulated")
         assert outcome.status == "completed"
         sent = sent_keys(store, "c-push")
@@ -146,36 +172,50 @@ def test_concurrent_dispatchers_never_exceed_the_budget(
     _, hook = servers
     uid = build_strategy(
         store,
-        channels=[ChannelSpec("c-social", kind="paid_social", adapter="webhook",
-                              endpoint=hook.url)],
-        items=[ItemSpec("i-a", "c-social", 600.0, days=3), ItemSpec("i-b", "c-social", 600.0,
-                                                                   days=3)],
+        channels=[
+            ChannelSpec("c-social", kind="paid_social", adapter="webhook", endpoint=hook.url)
+        ],
+        items=[
+            ItemSpec("i-a", "c-social", 600.0, days=3),
+            ItemSpec("i-b", "c-social", 600.0, days=3),
+        ],
         contacts=0,
         spend=1000.0,
     )
-    Executor(store, settings.model_copy(update={"webhook_secret": SECRET})).execute(
+    Executor(store, settings.model_copy(update={"webhook_secret": SecretStr(SECRET)})).execute(
         uid, clock_mode="simulated", drive=False
     )
     run = f"run-{uid}"
     store.write(
         "MATCH (c:Campaign) SET c.status = 'live' WITH count(c) AS n "
-        "MATCH (r:Run {uid: $r}) SET r.now = '2099-01-01T00:00:00.000000Z' RETURN n", {"r": run}
+        "MATCH (r:Run {uid: $r}) SET r.now = '2099-01-01T00:00:00.000000Z' RETURN n",
+        {"r": run},
     )
     # far more spend than the budgets allow: 2 campaigns x 150 actions of 7.50 (2,250)
-    start = {r["item"]: r for r in store.read(
-        "MATCH (i:PlanItem)<-[:PROPOSES]-(:Strategy {uid: $s}) RETURN i.uid AS item", {"s": uid})}
-    from stratagraph.execution.executor import Executor as _E
-
-    plan_rows = []
-    for item in sorted(start):
-        launch = _E._launch(Executor(store, settings), run, _item(store, uid, item), _t0(), 0)
-        plan_rows.append(launch)
+    start = {
+        r["item"]: r
+        for r in store.read(
+            "MATCH (i:PlanItem)<-[:PROPOSES]-(:Strategy {uid: $s}) RETURN i.uid AS item", {"s": uid}
+        )
+    }
+    executor = Executor(store, settings)
+    plan_rows = [executor._launch(run, _item(store, uid, item), _t0(), 0) for item in sorted(start)]
     outbox.start_campaigns(store, run, plan_rows)
     actions = [
-        outbox.action_row(run=run, plan_item=item, campaign=f"cmp-{item}", channel="c-social",
-                          kind="spend", step=f"load:{n}", amount=7.5,
-                          scheduled_for="2027-01-01T00:00:00.000000Z", day="2027-03-01", seq=n)
-        for item in sorted(start) for n in range(150)
+        outbox.action_row(
+            run=run,
+            plan_item=item,
+            campaign=f"cmp-{item}",
+            channel="c-social",
+            kind="spend",
+            step=f"load:{n}",
+            amount=7.5,
+            scheduled_for="2027-01-01T00:00:00.000000Z",
+            day="2027-03-01",
+            seq=n,
+        )
+        for item in sorted(start)
+        for n in range(150)
     ]
     outbox.add_actions(store, run, actions)
     env = env_for(settings)
@@ -186,8 +226,9 @@ def test_concurrent_dispatchers_never_exceed_the_budget(
         graph = open_store(settings)
         try:
             while not stop.is_set():
-                r = graph.read("MATCH (r:Run {uid: $r}) RETURN r.reserved + r.spent AS t",
-                               {"r": run})[0]["t"]
+                r = graph.read(
+                    "MATCH (r:Run {uid: $r}) RETURN r.reserved + r.spent AS t", {"r": run}
+                )[0]["t"]
                 peak["value"] = max(peak["value"], float(r or 0))
                 time.sleep(0.005)
         finally:
@@ -195,31 +236,45 @@ def test_concurrent_dispatchers_never_exceed_the_budget(
 
     watcher = threading.Thread(target=watch)
     watcher.start()
-    procs = [subprocess.Popen([sys.executable, "-c", CLI, "dispatch", run, "--json"], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-             for _ in range(4)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", CLI, "dispatch", run, "--json"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        for _ in range(4)
+    ]
     for p in procs:
         p.wait(timeout=300)
     stop.set()
     watcher.join()
     report = run_report(store, run)
-    performed = sum(float(e.fields["amount"]) for e in hook.ledger.performed.values()
-                    if e.fields.get("action") == "update_budget")
+    performed = sum(
+        float(e.fields["amount"])
+        for e in hook.ledger.performed.values()
+        if e.fields.get("action") == "update_budget"
+    )
     assert performed <= 1000.0 + 1e-6 and report.spent <= 1000.0 + 1e-6
     assert peak["value"] <= 1000.0 + 1e-6
     assert report.spent == pytest.approx(1000.0, abs=7.5)  # the budget was used, not wasted
     for c in report.campaigns:
         assert c.spend <= 600.0 + 1e-6
-    workers = {r["w"] for r in store.read("MATCH (a:Action {status: 'sent', kind: 'spend'}) "
-                                          "RETURN DISTINCT a.claimed_by AS w")}
+    workers = {
+        r["w"]
+        for r in store.read(
+            "MATCH (a:Action {status: 'sent', kind: 'spend'}) RETURN DISTINCT a.claimed_by AS w"
+        )
+    }
     assert len(workers) >= 2  # the dispatchers really worked side by side
 
 
 def _item(store: GraphStore, strategy: str, item: str):  # type: ignore[no-untyped-def]
     from stratagraph.execution.plan import load_plan
 
-    props = store.read("MATCH (s:Strategy {uid: $u}) RETURN properties(s) AS p",
-                       {"u": strategy})[0]["p"]
+    props = store.read("MATCH (s:Strategy {uid: $u}) RETURN properties(s) AS p", {"u": strategy})[
+        0
+    ]["p"]
     return load_plan(store, strategy, props).item(item)
 
 
