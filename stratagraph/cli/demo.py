@@ -31,14 +31,17 @@ def demo_command(
     note = err()
     with tempfile.TemporaryDirectory(prefix="stratagraph-demo-") as tmp:
         folder = keep or Path(tmp)
-        note.print(f"[dim]1/3 generating the {scale} sample twin in {folder}[/]")
+        note.print(f"[dim]1/4 generating the {scale} sample twin in {folder}[/]")
         summary = generate_twin(folder, scale=int(scale) if scale.isdigit() else scale, seed=seed)
         with opened(store) as (graph, settings):
-            note.print(f"[dim]2/3 ingesting {summary.entities:,} entities into {graph.url}[/]")
+            note.print(f"[dim]2/4 ingesting {summary.entities:,} entities into {graph.url}[/]")
             _load(graph, settings, folder)
-            note.print(f"[dim]3/3 proposing strategies for {goal} and governing them[/]")
+            note.print(f"[dim]3/4 proposing strategies for {goal} and governing them[/]")
             uids = _propose(graph, goal)
-            _govern(graph, uids)
+            approved = _govern(graph, uids)
+            if approved is not None:
+                note.print(f"[dim]4/4 executing {approved} on the simulator[/]")
+                _execute(graph, settings, approved, folder / "ground_truth.json")
     out().print(
         "\nnext: stratagraph stats | stratagraph query --list | stratagraph response-models | "
         f"stratagraph propose --goal {goal} --scenario budget=+20% | stratagraph audit log"
@@ -73,7 +76,7 @@ def _propose(graph: GraphStore, goal: str) -> list[str]:
     return [w.uid for w in proposal.written]  # best rank first
 
 
-def _govern(graph: GraphStore, uids: list[str]) -> None:
+def _govern(graph: GraphStore, uids: list[str]) -> str | None:
     from stratagraph.cli.governance import print_report, print_state
     from stratagraph.governance import DemoActors, demo_approve
 
@@ -94,3 +97,14 @@ def _govern(graph: GraphStore, uids: list[str]) -> None:
         console.print(
             f"audit chain: {verdict} ({outcome.audit.as_dict().get('events', '?')} events)"
         )
+    if outcome.state is not None and outcome.state.may_execute:
+        return outcome.chosen
+    return None
+
+
+def _execute(graph: GraphStore, settings: Settings, strategy: str, truth: Path) -> None:
+    from stratagraph.cli.execution import print_report
+    from stratagraph.execution import execute_on_simulator
+
+    report = execute_on_simulator(graph, settings, strategy, truth=str(truth))
+    print_report(report)

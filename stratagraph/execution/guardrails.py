@@ -3,7 +3,9 @@ for `guardrail_periods` consecutive periods of `guardrail_period_days` days is p
 the reason on the campaign, an `execution.guardrail.pause` audit event, and a pause action to
 its channel.
 
-The bands come from the plan item's forecast: ROI in [roi_p10, roi_p90]; CPA in
+The bands come from the plan item's forecast of the week a period falls in (the copilot
+writes predictive weekly quantiles: a campaign ramps up through adstock); without a weekly
+forecast, from the window's: ROI in [roi_p10, roi_p90]; CPA in
 [budget / conversions_p90, budget / conversions_p10]. A period is judged only once all its
 measurements are in, and only once (`Campaign.checked_through`), so a restart never counts a
 period twice. A period without spend is not judged.
@@ -31,6 +33,31 @@ class Band:
     roi_high: float | None
     cpa_low: float | None
     cpa_high: float | None
+    weekly: dict[str, Any] | None = None
+
+    def for_period(self, start: date) -> Band:
+        """The band of the forecast week a period starts in, when the plan item has a weekly
+        forecast: a campaign ramps up through adstock, so its first weeks fall short of the
+        window's average without anything being wrong. Else the window's band."""
+        w = self.weekly
+        if not w:
+            return self
+        week = (start - date.fromisoformat(str(w["weekly_start"]))).days // 7
+        week = min(max(week, 0), len(w["weekly_spend"]) - 1)
+        spend = float(w["weekly_spend"][week])
+        c10, c90 = (
+            float(w["weekly_conversions_p10"][week]),
+            float(w["weekly_conversions_p90"][week]),
+        )
+        r10, r90 = float(w["weekly_revenue_p10"][week]), float(w["weekly_revenue_p90"][week])
+        if spend <= 0:
+            return self
+        return Band(
+            roi_low=r10 / spend,
+            roi_high=r90 / spend,
+            cpa_low=spend / c90 if c90 > 0 else None,
+            cpa_high=spend / c10 if c10 > 0 else None,
+        )
 
     @classmethod
     def of(cls, plan: dict[str, Any]) -> Band:
@@ -40,11 +67,21 @@ class Band:
 
         budget = num("spend_p50") or num("budget")
         c10, c90 = num("conversions_p10"), num("conversions_p90")
+        keys = (
+            "weekly_start",
+            "weekly_spend",
+            "weekly_conversions_p10",
+            "weekly_conversions_p90",
+            "weekly_revenue_p10",
+            "weekly_revenue_p90",
+        )
+        weekly = {k: plan[k] for k in keys} if all(plan.get(k) for k in keys) else None
         return cls(
             roi_low=num("roi_p10"),
             roi_high=num("roi_p90"),
             cpa_low=budget / c90 if budget and c90 else None,
             cpa_high=budget / c10 if budget and c10 else None,
+            weekly=weekly,
         )
 
     def judge(self, spend: float, conversions: float, revenue: float) -> tuple[str, bool]:
@@ -131,7 +168,7 @@ def check_run(
             spend = sum(float(v["spend"]) for v in days)
             if spend <= 0:
                 continue
-            drift, adverse = band.judge(
+            drift, adverse = band.for_period(start).judge(
                 spend,
                 sum(float(v["conversions"]) for v in days),
                 sum(float(v["revenue"]) for v in days),

@@ -228,6 +228,15 @@ PLAN_ITEM = NodeType(
         Prop("frequency_cap", T.INT, minimum=0),
         Prop("brief", max_length=20000),
         *_forecast,
+        # week by week, so live results are judged against their own week (a campaign
+        # ramps up through adstock: its first weeks fall short of the window's average)
+        Prop("weekly_start", T.DATE, doc="Monday of the first week of the weekly forecast"),
+        Prop("weekly_spend", T.FLOAT_LIST, doc="planned spend per week"),
+        *(
+            Prop(f"weekly_{metric}_{q}", T.FLOAT_LIST, doc=f"predictive {q} of weekly {metric}")
+            for metric in ("conversions", "revenue")
+            for q in ("p10", "p50", "p90")
+        ),
     ),
     ingestable=False,
 )

@@ -261,3 +261,58 @@ def _deduplicated_reach(surfaces: list[TacticSurface], reach: np.ndarray) -> np.
         size0, miss = missed.get(s.tactic.audience, (size, np.ones(draws)))
         missed[s.tactic.audience] = (size0, miss * (1 - np.minimum(r / size, 1.0)))
     return sum((size * (1 - miss) for size, miss in missed.values()), np.zeros(draws))
+
+
+@dataclass(frozen=True)
+class WeeklyBand:
+    """Predictive quantiles of each week's results (noise included): what a live week may
+    show if the plan runs as forecast."""
+
+    start: str  # Monday of the first week
+    spend: list[float]
+    conversions: tuple[list[float], list[float], list[float]]  # p10, p50, p90
+    revenue: tuple[list[float], list[float], list[float]]
+
+    def as_props(self) -> dict[str, object]:
+        props: dict[str, object] = {"weekly_start": self.start, "weekly_spend": self.spend}
+        for metric in ("conversions", "revenue"):
+            for q, values in zip(QUANTILES, getattr(self, metric), strict=True):
+                props[f"weekly_{metric}_p{q}"] = values
+        return props
+
+
+def weekly_band(
+    tactic: Tactic,
+    fit: ChannelFit | None,
+    goal: Goal,
+    economics: MarketEconomics,
+    budget: float,
+    rng: np.random.Generator,
+) -> WeeklyBand | None:
+    if fit is None or budget <= 0:
+        return None
+    weeks = np.array(goal.weeks, dtype="datetime64[D]")
+    spend = budget * pacing_weights("even", goal.week_days())
+    mean = fit.expected_weekly(spend / goal.units_per_usd, weeks, fit.carryover(tactic.audience))
+    mean = mean * fit.lift_draws(tactic.audience, tactic.audience_size, rng)[:, None]
+    sigma = fit.overdispersion
+    counts = rng.poisson(mean * np.exp(rng.normal(-(sigma**2) / 2, sigma, size=mean.shape)))
+    rpc = economics.revenue_per_conversion * np.exp(
+        rng.standard_normal(mean.shape[0]) * economics.rpc_sd
+    )
+    revenue = counts * rpc[:, None]
+
+    def bands(values: np.ndarray) -> tuple[list[float], list[float], list[float]]:
+        q = np.percentile(values, QUANTILES, axis=0)
+        return (
+            [round(float(v), 3) for v in q[0]],
+            [round(float(v), 3) for v in q[1]],
+            [round(float(v), 3) for v in q[2]],
+        )
+
+    return WeeklyBand(
+        start=goal.weeks[0].isoformat(),
+        spend=[round(float(v), 2) for v in spend],
+        conversions=bands(counts),
+        revenue=bands(revenue),
+    )

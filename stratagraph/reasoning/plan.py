@@ -14,8 +14,10 @@ from stratagraph.reasoning.forecast import (
     Forecast,
     MarketEconomics,
     TacticSurface,
+    WeeklyBand,
     forecast_allocation,
     tactic_surface,
+    weekly_band,
 )
 from stratagraph.reasoning.goals import Goal
 from stratagraph.reasoning.history import CampaignHistory
@@ -43,6 +45,7 @@ class PlannedItem:
     forecast: Forecast
     brief: Brief
     observed_weeks: int
+    weekly: WeeklyBand | None = None
 
 
 @dataclass
@@ -259,8 +262,22 @@ def plan_options(
             zero = (0.0, 0.0, 0.0)
             total, per_item = Forecast(zero, zero, zero, zero, zero), []
         items = [
-            PlannedItem(s.tactic, b, f, write_brief(s.tactic, variants), s.n_observations)
-            for s, b, f in zip(surfaces, budgets, per_item, strict=True)
+            PlannedItem(
+                s.tactic,
+                b,
+                f,
+                write_brief(s.tactic, variants),
+                s.n_observations,
+                weekly_band(
+                    s.tactic,
+                    planning.models.fits.get(s.tactic.channel),
+                    goal,
+                    planning.economics,
+                    b,
+                    np.random.default_rng(seed + i),
+                ),
+            )
+            for i, (s, b, f) in enumerate(zip(surfaces, budgets, per_item, strict=True))
         ]
         kpi = total.kpi(goal.kpi)
         risk = assess(

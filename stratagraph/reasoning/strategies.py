@@ -86,6 +86,7 @@ def write_option(
                     **({"frequency_cap": int(cap)} if cap else {}),
                     "brief": item.brief.text,
                     **item.forecast.as_props(),
+                    **(item.weekly.as_props() if item.weekly else {}),
                 },
             }
         )

@@ -12,5 +12,8 @@ RETURN c.uid AS campaign, c.status AS status, c.reason AS reason, c.drift AS dri
   i.conversions_p90 AS conversions_p90, i.revenue_p10 AS revenue_p10,
   i.revenue_p50 AS revenue_p50, i.revenue_p90 AS revenue_p90,
   i.roi_p10 AS roi_p10, i.roi_p50 AS roi_p50, i.roi_p90 AS roi_p90,
-  i.spend_p50 AS spend_p50
+  i.spend_p50 AS spend_p50, i.weekly_start AS weekly_start, i.weekly_spend AS weekly_spend,
+  i.weekly_conversions_p10 AS weekly_conversions_p10,
+  i.weekly_conversions_p90 AS weekly_conversions_p90,
+  i.weekly_revenue_p10 AS weekly_revenue_p10, i.weekly_revenue_p90 AS weekly_revenue_p90
 ORDER BY campaign
