@@ -32,7 +32,8 @@ from stratagraph.reasoning.response import FitOptions, MediaData, ResponseFit, f
 
 DATA = Path(__file__).parents[1] / "tests" / "data"
 PYMC_TRUTH = {"x1": (0.4, 0.2905), "x2": (0.2, 0.0697)}  # decay, contribution share
-PYMC_MARKETING_NUTS_SECONDS = 96.0  # quoted in the brief: 2 chains x 2000 draws, this class of box
+# reported for NUTS, 2 chains x 2000 draws, on this kind of machine
+PYMC_MARKETING_NUTS_SECONDS = 96.0
 # Meridian "ROI, mROI and response curves" demo (paid media + controls): mean, 90% CI, mROI.
 MERIDIAN_PUBLISHED = {
     "Channel0": (1.587, 0.432, 3.156, 0.789),
@@ -223,8 +224,8 @@ def main(argv: list[str] | None = None) -> int:
     else:
         why = "skipped" if reference.get("skipped") else "pymc_marketing is not installed"
         print(
-            f"     PyMC-Marketing: {why}; the brief quotes {PYMC_MARKETING_NUTS_SECONDS:.0f} s "
-            f"for NUTS 2x2000 on this class of machine "
+            f"     PyMC-Marketing: {why} (pip install '.[bench]'); reported at "
+            f"{PYMC_MARKETING_NUTS_SECONDS:.0f} s for NUTS 2x2000 on this class of machine "
             f"({PYMC_MARKETING_NUTS_SECONDS / pymc_time['median_s']:.0f}x ours)"
         )
 
