@@ -42,6 +42,7 @@ def demo_command(
             if approved is not None:
                 note.print(f"[dim]4/4 executing {approved} on the simulator[/]")
                 _execute(graph, settings, approved, folder / "ground_truth.json")
+                _lineage(graph, settings)
     out().print(
         "\nnext: stratagraph stats | stratagraph query --list | stratagraph response-models | "
         f"stratagraph propose --goal {goal} --scenario budget=+20% | stratagraph audit log"
@@ -108,3 +109,10 @@ def _execute(graph: GraphStore, settings: Settings, strategy: str, truth: Path) 
 
     report = execute_on_simulator(graph, settings, strategy, truth=str(truth))
     print_report(report)
+
+
+def _lineage(graph: GraphStore, settings: Settings) -> None:
+    from stratagraph.cli.api import print_demo_lineage
+
+    out().print("\n[bold]lineage[/] of one realised KPI, back to the data behind it:")
+    print_demo_lineage(graph, settings, out())

@@ -6,6 +6,7 @@ experimental and crashes on some values).
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -42,9 +43,11 @@ _EMPTY_GRAPH = "empty key"
 
 def _refuse_empty_keys(query: Query | str, params: Params | None) -> None:
     """FalkorDB 4.16 crashes (the whole server) when a write puts an empty string in a
-    uniquely constrained property, so an empty uid never reaches it."""
+    uniquely constrained property, so an empty uid never reaches it as one."""
+    text = query_text(query)
     for key, value in (params or {}).items():
-        if key.endswith("uid") and value == "":
+        pattern = r"(?i)\b(CREATE|MERGE)\s*\(\w*\s*:\s*\w+\s*\{[^}]*\buid\s*:\s*\$"
+        if value == "" and re.search(pattern + re.escape(key) + r"\b", text):
             raise QueryError(
                 f"{query_name(query)}: parameter {key} is empty; every node needs a uid"
             )
@@ -116,6 +119,8 @@ class FalkorDBStore(GraphStore):
                 result = self._graph.query(text, dict(params or {}), timeout=timeout_ms)
             else:
                 result = self._graph.ro_query(text, dict(params or {}), timeout=timeout_ms)
+        except (ValueError, TypeError) as exc:  # the client could not encode the parameters
+            raise QueryError(f"{query_name(query)}: unusable parameters: {exc}") from exc
         except redis.ConnectionError as exc:
             raise StoreUnavailable(f"FalkorDB at {self.url} is unreachable: {exc}") from exc
         except redis.ResponseError as exc:
@@ -133,6 +138,8 @@ class FalkorDBStore(GraphStore):
     ) -> tuple[list[str], list[list[Any]]]:
         try:
             result = self._graph.ro_query(text, dict(params or {}), timeout=timeout_ms)
+        except (ValueError, TypeError) as exc:  # the client could not encode the parameters
+            raise QueryError(f"unusable parameters: {exc}") from exc
         except redis.ConnectionError as exc:
             raise StoreUnavailable(f"FalkorDB at {self.url} is unreachable: {exc}") from exc
         except redis.ResponseError as exc:

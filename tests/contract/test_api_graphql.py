@@ -298,3 +298,21 @@ def test_adhoc_cypher_is_read_only(api: Api) -> None:
         headers=h,
     )
     assert csv.text.startswith("code\n")
+
+
+def test_types_come_from_the_declaration() -> None:
+    from stratagraph.api.schema import build_schema
+    from stratagraph.api.schema.nodes import camel
+    from stratagraph.graph_schema import SCHEMA
+    from stratagraph.settings import get_settings
+
+    sdl = build_schema(get_settings()).as_str()
+    for node in SCHEMA.nodes:
+        if node.label in ("ApiToken", "AuditHead"):
+            assert f"type {node.label} " not in sdl
+            continue
+        block = sdl.split(f"type {node.label} implements Node {{", 1)[1].split("\n}", 1)[0]
+        for prop in node.props:
+            assert f"  {camel(prop.name)}:" in block, (node.label, prop.name)
+    assert "tokenHash" not in sdl
+    assert "(personal data: marketer and admin only)" in sdl

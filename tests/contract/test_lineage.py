@@ -185,3 +185,18 @@ def test_demo_lineage_function(world: World3, capsys: pytest.CaptureFixture[str]
     assert uid is not None and uid.startswith("kpi-")
     assert "stratagraph serve" in out and "/explorer/#uid=" in out and "&token=sg_" in out
     assert "trail ends at: DataSource" in out
+
+
+def test_find_uid_names_every_label() -> None:
+    from stratagraph import cypher
+    from stratagraph.graph_schema import SCHEMA
+    from stratagraph.lineage import HIDDEN_LABELS
+
+    text = cypher.load("lineage/find_uid").text
+    for label in SCHEMA.labels:
+        if label in HIDDEN_LABELS or label == "ApiToken":
+            assert f"(n:{label} " not in text, label
+        else:
+            assert f"MATCH (n:{label} {{uid: $uid}}) RETURN '{label}' AS label" in text, (
+                f"add {label} to stratagraph/cypher/lineage/find_uid.cypher"
+            )

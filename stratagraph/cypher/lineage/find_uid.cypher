@@ -1,4 +1,4 @@
-// description: every node with this uid, whatever its label (uids are unique per label), by the uid index of each label
+// description: every node with this uid, whatever its label (uids are unique per label), by the uid index of each label (not ApiToken, AuditHead)
 // param: uid string -- the uid
 MATCH (n:Market {uid: $uid}) RETURN 'Market' AS label, properties(n) AS props
 UNION ALL
@@ -41,7 +41,5 @@ UNION ALL
 MATCH (n:Actor {uid: $uid}) RETURN 'Actor' AS label, properties(n) AS props
 UNION ALL
 MATCH (n:GovernanceSettings {uid: $uid}) RETURN 'GovernanceSettings' AS label, properties(n) AS props
-UNION ALL
-MATCH (n:AuditHead {uid: $uid}) RETURN 'AuditHead' AS label, properties(n) AS props
 UNION ALL
 MATCH (n:KillSwitch {uid: $uid}) RETURN 'KillSwitch' AS label, properties(n) AS props
