@@ -20,21 +20,12 @@ import tempfile
 from pathlib import Path
 
 from stratagraph.api.app import create_app
-from stratagraph.api.testing import role_tokens, serve
+from stratagraph.api.testing import CHROMIUM, CHROMIUM_ARGS, role_tokens, serve
 from stratagraph.ingest.service import ingest
 from stratagraph.sample import generate_twin
 from stratagraph.settings import get_settings
 from stratagraph.store import open_store
 
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 QUERY = """query($u: ID!, $max: Int!) {
   lineage(uid: $u, direction: DOWNSTREAM, depth: 4, fanout: 5000, maxNodes: $max) {
     root at truncated trail statements milliseconds
@@ -59,7 +50,7 @@ def main() -> None:
         ingest(store, sorted((work / "twin").glob("*.csv")))
         token = role_tokens(store, settings, prefix="bench")["viewer"].token
         with serve(create_app(settings, store=store)) as url, sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=list(CHROMIUM_ARGS))
             page = browser.new_page(viewport={"width": 1500, "height": 900})
             page.goto(f"{url}/explorer/#token={token}")
             lineage = page.evaluate(

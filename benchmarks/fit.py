@@ -25,10 +25,14 @@ import time
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from stratagraph.reasoning.response import FitOptions, MediaData, ResponseFit, fit_response
+from stratagraph.reasoning.response.public_datasets import (
+    MERIDIAN_CONTROLS,
+    meridian_geo,
+    pymc_example,
+)
 
 DATA = Path(__file__).parents[1] / "tests" / "data"
 PYMC_TRUTH = {"x1": (0.4, 0.2905), "x2": (0.2, 0.0697)}  # decay, contribution share
@@ -43,39 +47,14 @@ MERIDIAN_PUBLISHED = {
     "Channel4": (1.621, 0.406, 3.292, 0.742),
 }
 MERIDIAN_TOTAL = (1.208, 0.800, 1.649)
-MERIDIAN_CONTROLS = ("competitor_sales_control", "sentiment_score_control")
 
 
 def pymc_data() -> MediaData:
-    frame = pd.read_csv(DATA / "pymc_marketing_mmm_example.csv", parse_dates=["date_week"])
-    return MediaData(
-        periods=frame["date_week"].to_numpy().astype("datetime64[D]"),
-        spend=frame[["x1", "x2"]].to_numpy()[None],
-        outcome=frame["y"].to_numpy()[None],
-        channels=("x1", "x2"),
-        controls=frame[["event_1", "event_2"]].to_numpy()[None],
-        control_names=("event_1", "event_2"),
-    )
+    return pymc_example(DATA / "pymc_marketing_mmm_example.csv")
 
 
 def meridian_data(controls: tuple[str, ...]) -> MediaData:
-    frame = pd.read_csv(DATA / "meridian_geo_all_channels.csv", index_col=0, parse_dates=["time"])
-    frame = frame.sort_values(["geo", "time"])
-    geos = tuple(frame["geo"].unique())
-    periods = np.sort(frame["time"].unique()).astype("datetime64[D]")
-    shape = (len(geos), len(periods))
-    channels = tuple(MERIDIAN_PUBLISHED)
-    return MediaData(
-        periods=periods,
-        spend=frame[[f"{c}_spend" for c in channels]].to_numpy().reshape(*shape, -1),
-        outcome=frame["conversions"].to_numpy().reshape(shape),
-        channels=channels,
-        controls=frame[list(controls)].to_numpy().reshape(*shape, -1),
-        control_names=controls,
-        revenue_per_outcome=frame["revenue_per_conversion"].to_numpy().reshape(shape),
-        geos=geos,
-        population=frame.groupby("geo", sort=False)["population"].first().to_numpy(),
-    )
+    return meridian_geo(DATA / "meridian_geo_all_channels.csv", controls)
 
 
 def timed_fits(

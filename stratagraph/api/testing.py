@@ -18,6 +18,18 @@ from stratagraph.store import GraphStore
 from .auth import ROLES
 from .tokens import TokenService
 
+# Debian's headless Chromium, as the explorer's browser test and benchmark drive it
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+)
+
 # governance roles the approver and admin actors hold (they approve in these roles)
 APPROVAL_ROLES = ("marketing", "finance")
 

@@ -584,33 +584,10 @@ class Executor:
                 if status is None or day not in item.flight or day < item.flight[0]:
                     continue
                 if status == "live" or (status == "paused" and day == item.flight[-1]):
-                    actions.append(
-                        outbox.action_row(
-                            run=run,
-                            plan_item=item.uid,
-                            campaign=item.campaign,
-                            channel=item.channel_uid,
-                            kind=outbox.MEASURE,
-                            step=f"measure:{day.isoformat()}",
-                            scheduled_for=iso(end),
-                            day=day.isoformat(),
-                            seq=0,
-                        )
-                    )
+                    actions.append(_measure_action(run, item, day, end))
                 if day == item.flight[-1] and status == "live":
                     ended.append(item.campaign)
-                    actions.append(
-                        outbox.action_row(
-                            run=run,
-                            plan_item=item.uid,
-                            campaign=item.campaign,
-                            channel=item.channel_uid,
-                            kind=outbox.PAUSE,
-                            step="end",
-                            scheduled_for=iso(end + timedelta(seconds=1)),
-                            seq=1,
-                        )
-                    )
+                    actions.append(_end_action(run, item, end))
             if not outbox.enqueue(self.store, run, actions, closed=day.isoformat()):
                 return
             if ended:
@@ -678,32 +655,40 @@ class Executor:
             end = _day_end(day, plan.timezone)
             for item in plan.items:
                 if item.campaign in campaigns and day in item.flight:
-                    out.append(
-                        outbox.action_row(
-                            run=run,
-                            plan_item=item.uid,
-                            campaign=item.campaign,
-                            channel=item.channel_uid,
-                            kind=outbox.MEASURE,
-                            step=f"measure:{day.isoformat()}",
-                            scheduled_for=iso(end),
-                            day=day.isoformat(),
-                        )
-                    )
+                    out.append(_measure_action(run, item, day, end))
                     if day == item.flight[-1]:
-                        out.append(
-                            outbox.action_row(
-                                run=run,
-                                plan_item=item.uid,
-                                campaign=item.campaign,
-                                channel=item.channel_uid,
-                                kind=outbox.PAUSE,
-                                step="end",
-                                scheduled_for=iso(end + timedelta(seconds=1)),
-                            )
-                        )
+                        out.append(_end_action(run, item, end))
         out.sort(key=lambda a: (a["scheduled_for"], a["seq"]))
         return out
+
+
+def _measure_action(run: str, item: Item, day: date, end: datetime) -> dict[str, Any]:
+    """The day's measurement of one campaign, due when the day ends in the plan's zone."""
+    return outbox.action_row(
+        run=run,
+        plan_item=item.uid,
+        campaign=item.campaign,
+        channel=item.channel_uid,
+        kind=outbox.MEASURE,
+        step=f"measure:{day.isoformat()}",
+        scheduled_for=iso(end),
+        day=day.isoformat(),
+        seq=0,
+    )
+
+
+def _end_action(run: str, item: Item, end: datetime) -> dict[str, Any]:
+    """Ends a campaign a second after its last day's measurement."""
+    return outbox.action_row(
+        run=run,
+        plan_item=item.uid,
+        campaign=item.campaign,
+        channel=item.channel_uid,
+        kind=outbox.PAUSE,
+        step="end",
+        scheduled_for=iso(end + timedelta(seconds=1)),
+        seq=1,
+    )
 
 
 def plan_tz(item: Item) -> str:

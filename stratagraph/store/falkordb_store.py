@@ -111,22 +111,11 @@ class FalkorDBStore(GraphStore):
         write: bool = True,
         timeout_ms: int | None = None,
     ) -> list[Record]:
-        text = query_text(query)
         if write:
             _refuse_empty_keys(query, params)
-        try:
-            if write:
-                result = self._graph.query(text, dict(params or {}), timeout=timeout_ms)
-            else:
-                result = self._graph.ro_query(text, dict(params or {}), timeout=timeout_ms)
-        except (ValueError, TypeError) as exc:  # the client could not encode the parameters
-            raise QueryError(f"{query_name(query)}: unusable parameters: {exc}") from exc
-        except redis.ConnectionError as exc:
-            raise StoreUnavailable(f"FalkorDB at {self.url} is unreachable: {exc}") from exc
-        except redis.ResponseError as exc:
-            if _EMPTY_GRAPH in str(exc):
-                return []  # reading a graph nobody has written to yet
-            raise QueryError(f"FalkorDB refused {query_name(query)}: {exc}") from exc
+        result = self._run(query_text(query), params, write, timeout_ms, query_name(query))
+        if result is None:
+            return []
         names = [h[1] for h in result.header]
         return [
             dict(zip(names, (plain(v, _falkor_value) for v in row), strict=True))
@@ -136,23 +125,34 @@ class FalkorDBStore(GraphStore):
     def read_only(
         self, text: str, params: Params | None = None, *, timeout_ms: int
     ) -> tuple[list[str], list[list[Any]]]:
+        result = self._run(text, params, False, timeout_ms, "the query")
+        if result is None:
+            return [], []
+        names = [h[1] for h in result.header]
+        return names, [[plain(v, _falkor_value) for v in row] for row in result.result_set]
+
+    def _run(
+        self, text: str, params: Params | None, write: bool, timeout_ms: int | None, label: str
+    ) -> Any:
+        """One round trip with the client's errors mapped to ours; None when the graph does
+        not exist yet (nobody has written to it)."""
         try:
-            result = self._graph.ro_query(text, dict(params or {}), timeout=timeout_ms)
+            if write:
+                return self._graph.query(text, dict(params or {}), timeout=timeout_ms)
+            return self._graph.ro_query(text, dict(params or {}), timeout=timeout_ms)
         except (ValueError, TypeError) as exc:  # the client could not encode the parameters
-            raise QueryError(f"unusable parameters: {exc}") from exc
+            raise QueryError(f"{label}: unusable parameters: {exc}") from exc
         except redis.ConnectionError as exc:
             raise StoreUnavailable(f"FalkorDB at {self.url} is unreachable: {exc}") from exc
         except redis.ResponseError as exc:
-            if _READ_ONLY_REFUSAL in str(exc):
+            if not write and _READ_ONLY_REFUSAL in str(exc):
                 raise ReadOnlyViolation(
                     "this statement writes; ad-hoc Cypher is read-only (refused by FalkorDB "
                     "GRAPH.RO_QUERY). Use `stratagraph ingest` to change data."
                 ) from exc
             if _EMPTY_GRAPH in str(exc):
-                return [], []
-            raise QueryError(f"FalkorDB refused the query: {exc}") from exc
-        names = [h[1] for h in result.header]
-        return names, [[plain(v, _falkor_value) for v in row] for row in result.result_set]
+                return None
+            raise QueryError(f"FalkorDB refused {label}: {exc}") from exc
 
     def ensure_schema(self, indexes: Iterable[IndexSpec]) -> None:
         existing = self._existing_indexes()

@@ -15,20 +15,10 @@ import pytest
 from conftest import ENGINES, engine_settings
 
 from stratagraph.api.app import create_app
-from stratagraph.api.testing import RoleToken, role_tokens, serve
+from stratagraph.api.testing import CHROMIUM, CHROMIUM_ARGS, RoleToken, role_tokens, serve
 from stratagraph.lineage.world import World, build_world
 from stratagraph.store import GraphStore, open_store
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 ARTIFACTS = Path(__file__).parents[2] / "test-artifacts"
 
 Site = tuple[str, GraphStore, World, dict[str, RoleToken], str]
@@ -45,7 +35,7 @@ def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        b = p.chromium.launch(executable_path=CHROMIUM, args=list(CHROMIUM_ARGS))
         try:
             yield b
         finally:

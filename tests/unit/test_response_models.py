@@ -8,7 +8,6 @@ from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from stratagraph.reasoning.response import (
@@ -19,44 +18,25 @@ from stratagraph.reasoning.response import (
     geometric_adstock,
     logistic_saturation,
 )
+from stratagraph.reasoning.response.public_datasets import (
+    MERIDIAN_CONTROLS as PUBLISHED_CONTROLS,
+)
+from stratagraph.reasoning.response.public_datasets import (
+    meridian_geo,
+    pymc_example,
+)
 
 DATA = Path(__file__).parents[1] / "data"
 PYMC_OPTIONS = FitOptions(effect_prior="share")  # x1, x2 are a spend index, not money
-MERIDIAN_CHANNELS = tuple(f"Channel{i}" for i in range(5))
-MERIDIAN_CONTROLS = ("competitor_sales_control", "sentiment_score_control", "Promo")
+MERIDIAN_CONTROLS = (*PUBLISHED_CONTROLS, "Promo")
 
 
 def pymc_data(weeks: int | None = None) -> MediaData:
-    frame = pd.read_csv(DATA / "pymc_marketing_mmm_example.csv", parse_dates=["date_week"])
-    frame = frame.iloc[:weeks] if weeks else frame
-    return MediaData(
-        periods=frame["date_week"].to_numpy().astype("datetime64[D]"),
-        spend=frame[["x1", "x2"]].to_numpy()[None],
-        outcome=frame["y"].to_numpy()[None],
-        channels=("x1", "x2"),
-        # The model brings its own trend and yearly Fourier terms; the events are controls.
-        controls=frame[["event_1", "event_2"]].to_numpy()[None],
-        control_names=("event_1", "event_2"),
-    )
+    return pymc_example(DATA / "pymc_marketing_mmm_example.csv", weeks)
 
 
 def meridian_data() -> MediaData:
-    frame = pd.read_csv(DATA / "meridian_geo_all_channels.csv", index_col=0, parse_dates=["time"])
-    frame = frame.sort_values(["geo", "time"])
-    geos = tuple(frame["geo"].unique())
-    periods = np.sort(frame["time"].unique()).astype("datetime64[D]")
-    shape = (len(geos), len(periods))
-    return MediaData(
-        periods=periods,
-        spend=frame[[f"{c}_spend" for c in MERIDIAN_CHANNELS]].to_numpy().reshape(*shape, -1),
-        outcome=frame["conversions"].to_numpy().reshape(shape),
-        channels=MERIDIAN_CHANNELS,
-        controls=frame[list(MERIDIAN_CONTROLS)].to_numpy().reshape(*shape, -1),
-        control_names=MERIDIAN_CONTROLS,
-        revenue_per_outcome=frame["revenue_per_conversion"].to_numpy().reshape(shape),
-        geos=geos,
-        population=frame.groupby("geo", sort=False)["population"].first().to_numpy(),
-    )
+    return meridian_geo(DATA / "meridian_geo_all_channels.csv", MERIDIAN_CONTROLS)
 
 
 @pytest.fixture(scope="module")
