@@ -126,9 +126,10 @@ def tactic_surface(
         lift = fit.lift_draws(tactic.audience, tactic.audience_size, rng)
         carry = fit.carryover(tactic.audience)
         plans = budgets[:, None] * weights[None, :] / goal.units_per_usd
-        mean = fit.expected_weekly(plans, weeks, carry) * lift[:, None, None]  # (D, B, W)
-        conv = mean.sum(axis=2)
-        noise = (mean + (fit.overdispersion**2) * mean**2).sum(axis=2)
+        mean = fit.expected_weekly(plans, weeks, carry, dtype=np.float32)  # (D, B, W)
+        mean *= lift.astype(np.float32)[:, None, None]
+        conv = mean.sum(axis=2, dtype=np.float64)
+        noise = (mean + np.float32(fit.overdispersion**2) * mean**2).sum(axis=2, dtype=np.float64)
     cpm = economics.cpm.get(tactic.channel)
     if cpm:
         # the window's average CPM is uncertain by the weekly spread over sqrt(weeks)

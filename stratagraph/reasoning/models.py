@@ -47,9 +47,9 @@ class ModelRegistry:
 
     def history(self, store: GraphStore) -> CampaignHistory:
         """Every market's campaign history, reread only when a cheap summary of it changed
-        (a new observation, or an ingest that rewrote one)."""
+        (a new observation, or an ingest batch that may have rewritten some)."""
         row = store.read(cypher.load("reasoning/history_fingerprint"))[0]
-        key = (store.url, row["observations"], row["last_write"], row["last_week"])
+        key = (store.url, row["observations"], row["batches"], row["last_batch"])
         with self._lock:
             if self._history is not None and self._history[0] == key:
                 return self._history[1]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 
@@ -25,19 +26,22 @@ class Bounds:
     channel_max: dict[str, int]
 
 
+@cache
+def _antidiagonals(size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Index arrays that lay out every (i, k - i) pair of a size x size table by row k."""
+    k = np.arange(size)[:, None]
+    i = np.arange(size)[None, :]
+    j = k - i
+    return np.broadcast_to(i, (size, size)), np.clip(j, 0, None), j < 0
+
+
 def _maxplus(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """c[k] = max_{i+j=k} a[i] + b[j]; also the i chosen for each k."""
-    size = len(a)
-    total = a[:, None] + b[None, :]
-    out = np.full(size, NEG)
-    arg = np.zeros(size, dtype=int)
-    for k in range(size):
-        i = np.arange(k + 1)
-        cand = total[i, k - i]
-        best = int(np.argmax(cand))
-        out[k] = cand[best]
-        arg[k] = best
-    return out, arg
+    """c[k] = max_{i+j=k} a[i] + b[j]; also the i chosen for each k (the smallest on ties)."""
+    rows, cols, outside = _antidiagonals(len(a))
+    table = a[rows] + b[cols]
+    table[outside] = NEG
+    arg = np.argmax(table, axis=1)
+    return table[np.arange(len(a)), arg], arg
 
 
 def _masked(values: np.ndarray, low: int, high: int) -> np.ndarray:

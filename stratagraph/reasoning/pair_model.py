@@ -26,6 +26,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 import numpy as np
+from numpy.typing import DTypeLike
 from scipy import optimize, special
 from threadpoolctl import threadpool_limits
 
@@ -57,10 +58,15 @@ def adstock_matrix(decay: float, size: int) -> np.ndarray:
 
 
 def hill(x: np.ndarray, half: float | np.ndarray, shape: float | np.ndarray) -> np.ndarray:
-    """x^s / (x^s + K^s), computed as expit(s (log x - log K)) so it never overflows."""
-    with np.errstate(divide="ignore"):
-        logx = np.log(np.maximum(x, 0.0))
-    return special.expit(shape * (logx - np.log(half)))  # type: ignore[no-any-return]
+    """x^s / (x^s + K^s), computed as 1 / (1 + (K/x)^s): it never overflows into NaN (an
+    infinite ratio gives 0, a zero one 1) and keeps float32 inputs in float32, where the
+    power runs several times faster."""
+    with np.errstate(divide="ignore", over="ignore"):
+        ratio = np.divide(half, np.maximum(x, 0.0))
+        np.power(ratio, shape, out=ratio)
+    ratio += 1.0
+    out: np.ndarray = np.reciprocal(ratio, out=ratio)
+    return out
 
 
 @dataclass
@@ -150,26 +156,32 @@ class ChannelFit:
         return carry
 
     def expected_weekly(
-        self, spend_usd: np.ndarray, weeks: np.ndarray, carry_usd: np.ndarray
+        self,
+        spend_usd: np.ndarray,
+        weeks: np.ndarray,
+        carry_usd: np.ndarray,
+        dtype: DTypeLike = np.float64,
     ) -> np.ndarray:
         """Mean conversions for a lift of 1, per draw, plan and week.
 
         spend_usd is (B, W) (B plans of W weekly amounts) or (W,); returns (D, B, W) or
-        (D, W); carry_usd is the adstock at the start, per draw (D,).
+        (D, W); carry_usd is the adstock at the start, per draw (D,). float32 is for
+        ranking many plans, where its precision is plenty and its speed counts.
         """
-        d = self.draws
-        plans = np.atleast_2d(spend_usd)
+        d = {k: v.astype(dtype, copy=False) for k, v in self.draws.items()}
+        plans = np.atleast_2d(spend_usd).astype(dtype, copy=False)
         decay = d["decay"][:, None]
-        stock = np.empty((self.n_draws, plans.shape[0], len(weeks)))
-        previous = np.broadcast_to(carry_usd[:, None], (self.n_draws, plans.shape[0]))
+        stock = np.empty((self.n_draws, plans.shape[0], len(weeks)), dtype=dtype)
+        previous = np.broadcast_to(carry_usd.astype(dtype)[:, None], stock.shape[:2])
         for t in range(len(weeks)):
             previous = plans[None, :, t] + decay * previous
             stock[:, :, t] = previous
-        cos, sin = seasonal_basis(weeks)
+        cos, sin = (b.astype(dtype) for b in seasonal_basis(weeks))
         season = np.exp(d["season_cos"][:, None] * cos + d["season_sin"][:, None] * sin)
         sat = hill(stock, d["half_saturation"][:, None, None], d["shape"][:, None, None])
-        out = d["beta"][:, None, None] * season[:, None, :] * sat
-        result: np.ndarray = out if spend_usd.ndim == 2 else out[:, 0, :]
+        sat *= d["beta"][:, None, None]
+        sat *= season[:, None, :]
+        result: np.ndarray = sat if spend_usd.ndim == 2 else sat[:, 0, :]
         return result
 
 

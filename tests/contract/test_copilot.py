@@ -13,6 +13,7 @@ from stratagraph.governance.hashing import content_hash
 from stratagraph.reasoning.backtest import decision_quality, forecast_coverage
 from stratagraph.reasoning.candidates import LAWFUL_BASES, MESSAGE_BASES, find_tactics
 from stratagraph.reasoning.goals import load_goal
+from stratagraph.reasoning.history import CampaignHistory
 from stratagraph.reasoning.models import ModelRegistry
 from stratagraph.reasoning.propose import ProposeRequest, propose
 from stratagraph.sample import TrueCurves
@@ -243,3 +244,32 @@ def test_cli_response_models_propose_curves(
     assert run(["curves", "--channel", "ch-search", "--out", str(picture), "--store", url]) == 0
     assert picture.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert picture.stat().st_size > 10_000
+
+
+def test_history_is_reread_only_when_it_changed(
+    store: GraphStore, small_twin: Path, tmp_path: Path
+) -> None:
+    from stratagraph.ingest.service import ingest
+
+    def conversions(history: CampaignHistory) -> float:
+        return float(sum(p.conversions.sum() for p in history.pairs.values()))
+
+    ingest(store, sorted(small_twin.glob("*.csv")))
+    registry = ModelRegistry(seed=0)
+    first = registry.history(store)
+    assert registry.history(store) is first  # nothing changed: the cached history
+    # an ingest that rewrites one observation
+    header, row = (small_twin / "KPIObservation.csv").read_text().splitlines()[:2]
+    fields = dict(zip(header.split(","), row.split(","), strict=True))
+    fields["conversions"] = str(float(fields["conversions"]) + 1000)
+    (tmp_path / "KPIObservation.csv").write_text(header + "\n" + ",".join(fields.values()) + "\n")
+    ingest(store, [tmp_path / "KPIObservation.csv"])
+    rewritten = registry.history(store)
+    assert rewritten is not first
+    assert conversions(rewritten) == pytest.approx(conversions(first) + 1000)
+    # an observation created outside any ingest (as the executor records results)
+    store.write(
+        "CREATE (:KPIObservation {uid: 'kpi-new', kind: 'campaign', "
+        "period_start: '2026-01-05', period_end: '2026-01-11'})"
+    )
+    assert registry.history(store) is not rewritten
