@@ -128,8 +128,11 @@ def tactic_surface(
         plans = budgets[:, None] * weights[None, :] / goal.units_per_usd
         mean = fit.expected_weekly(plans, weeks, carry, dtype=np.float32)  # (D, B, W)
         mean *= lift.astype(np.float32)[:, None, None]
-        conv = mean.sum(axis=2, dtype=np.float64)
-        noise = (mean + np.float32(fit.overdispersion**2) * mean**2).sum(axis=2, dtype=np.float64)
+        window = mean.sum(axis=2)
+        conv = window.astype(np.float64)
+        mean *= mean
+        noise = window + np.float32(fit.overdispersion**2) * mean.sum(axis=2)
+        noise = noise.astype(np.float64)
     cpm = economics.cpm.get(tactic.channel)
     if cpm:
         # the window's average CPM is uncertain by the weekly spread over sqrt(weeks)
@@ -184,6 +187,19 @@ def _quantiles(values: np.ndarray) -> tuple[float, float, float]:
     return (float(q[0]), float(q[1]), float(q[2]))
 
 
+def at_budget(budgets: np.ndarray, table: np.ndarray, budget: float) -> np.ndarray:
+    """Every row of `table` (D, B), a curve over the ascending `budgets` grid, read at one
+    budget by linear interpolation (clamped to the grid's ends, as np.interp does)."""
+    if budget <= budgets[0]:
+        return table[:, 0].astype(float)
+    if budget >= budgets[-1]:
+        return table[:, -1].astype(float)
+    j = int(np.searchsorted(budgets, budget, side="right")) - 1
+    w = (budget - budgets[j]) / (budgets[j + 1] - budgets[j])
+    out: np.ndarray = table[:, j] * (1.0 - w) + table[:, j + 1] * w
+    return out
+
+
 def draw_outcomes(
     surfaces: list[TacticSurface],
     allocation: list[float],
@@ -196,8 +212,8 @@ def draw_outcomes(
     var = np.zeros(draws)
     per_item = []
     for s, budget in zip(surfaces, allocation, strict=True):
-        conv = np.array([np.interp(budget, s.budgets, row) for row in s.conversions])
-        v = np.array([np.interp(budget, s.budgets, row) for row in s.noise_var])
+        conv = at_budget(s.budgets, s.conversions, budget)
+        v = at_budget(s.budgets, s.noise_var, budget)
         noisy = np.maximum(conv + rng.standard_normal(draws) * np.sqrt(np.maximum(v, 0)), 0)
         per_item.append(noisy)
         total += conv
@@ -224,10 +240,7 @@ def forecast_allocation(
     out = draw_outcomes(surfaces, allocation, economics, rng)
     spend = float(sum(allocation))
     reach_items = np.array(
-        [
-            [np.interp(b, s.budgets, row) for row in s.reach]
-            for s, b in zip(surfaces, allocation, strict=True)
-        ]
+        [at_budget(s.budgets, s.reach, b) for s, b in zip(surfaces, allocation, strict=True)]
     ).reshape(len(surfaces), -1)
     total = Forecast(
         conversions=_quantiles(out["conversions"]),

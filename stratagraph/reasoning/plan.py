@@ -76,25 +76,27 @@ class Planning:
     notes: list[str] = field(default_factory=list)
     seed: int = 7
     draws: int = 300
-    _full: dict[int, TacticSurface] = field(default_factory=dict)
+    _full: dict[tuple[int, int], TacticSurface] = field(default_factory=dict)
 
-    def forecast_surface(self, index: int) -> TacticSurface:
-        """The surface of tactic `index` with every posterior draw, computed once."""
-        if index not in self._full:
+    def forecast_surface(self, index: int, step: int) -> TacticSurface:
+        """Tactic `index` at grid step `step` with every posterior draw, computed once. The
+        draws depend on the tactic only, so every budget of a tactic sees the same ones."""
+        key = (index, step)
+        if key not in self._full:
             s = self.surfaces[index]
             rng = np.random.default_rng(self.seed * 1_000_003 + index)
-            self._full[index] = tactic_surface(
+            self._full[key] = tactic_surface(
                 s.tactic,
                 self.models.fits.get(s.tactic.channel),
                 self.goal,
                 self.economics,
-                s.budgets,
+                s.budgets[step : step + 1],
                 pacing="even",
                 rng=rng,
                 n_observations=s.n_observations,
                 draws=self.draws,
             )
-        return self._full[index]
+        return self._full[key]
 
 
 def _channels(store: GraphStore) -> dict[str, dict[str, object]]:
@@ -253,7 +255,7 @@ def plan_options(
         if objective == "max_reach":
             steps = _reach_search(steps, planning, channel_of, bounds)
         chosen = [i for i, k in enumerate(steps) if k > 0]
-        surfaces = [planning.forecast_surface(i) for i in chosen]
+        surfaces = [planning.forecast_surface(i, int(steps[i])) for i in chosen]
         budgets = [float(steps[i] * step) for i in chosen]
         rng = np.random.default_rng(seed)
         if surfaces:
