@@ -133,6 +133,7 @@ def _print_report(report: IngestReport, as_json: bool) -> None:
             {
                 "entities_written": report.entities_written,
                 "seconds": round(report.seconds, 3),
+                "write_seconds": round(report.write_seconds, 3),
                 "entities_per_second": round(report.entities_per_second),
                 "rows_rejected": report.rows_rejected,
                 "quarantine": report.quarantine,
@@ -149,7 +150,7 @@ def _print_report(report: IngestReport, as_json: bool) -> None:
         )
     console.print(
         f"[bold]{report.entities_written}[/] entities in {report.seconds:.2f} s "
-        f"({report.entities_per_second:,.0f}/s)"
+        f"({report.entities_per_second:,.0f}/s; writing took {report.write_seconds:.2f} s)"
     )
     if report.quarantine:
         console.print(f"{report.rows_rejected} bad rows set aside in {report.quarantine}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -157,6 +158,7 @@ def ingest(
     """Load files into the graph. With problems and no quarantine, nothing is written."""
     if not paths:
         raise UsageError("name at least one file to ingest")
+    started = time.perf_counter()
     tuning = tuning or IngestTuning()
     plan, batches, types = plan_ingest(
         store,
@@ -167,7 +169,9 @@ def ingest(
         max_field_length=tuning.max_field_length,
         notify=notify,
     )
-    return _write(store, plan, batches, types, quarantine, tuning, progress)
+    report = _write(store, plan, batches, types, quarantine, tuning, progress)
+    report.seconds = time.perf_counter() - started
+    return report
 
 
 def _write(
@@ -214,6 +218,7 @@ def ingest_records(
     """Ingest in-memory rows (e.g. `DataFrame.to_dict('records')`) with the same checks."""
     import hashlib
 
+    started = time.perf_counter()
     tuning = tuning or IngestTuning()
     payload = json.dumps(rows, sort_keys=True, default=str).encode()
     source = SourceFile(
@@ -231,7 +236,7 @@ def ingest_records(
     plan = IngestPlan(sources=[source], tables=tables, problems=problems)
     _drop_rejected(plan)
     check_endpoints(plan, store)
-    return _write(
+    report = _write(
         store,
         plan,
         {source.name: batch_uid(source, label, "")},
@@ -240,3 +245,5 @@ def ingest_records(
         tuning,
         None,
     )
+    report.seconds = time.perf_counter() - started
+    return report
