@@ -10,6 +10,8 @@ Sharing protocol, all with advisory file locks in the data directory:
 - `users.lock` is held *shared* by each process using the server for as long as it uses it.
   A closing process that can then take it exclusively knows it was the last user and stops
   the server. Locks die with their process, so a killed user is never counted.
+- a watchdog process, started with the server, takes the same exclusive probe every second,
+  so a server whose last user died or exited without closing stops too.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import os
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -231,6 +234,13 @@ class EmbeddedServer:
                 f"the embedded FalkorDB server for {self.data_dir} exited while starting; "
                 f"see {self.log_path}:\n{self._log_tail()}"
             )
+        subprocess.Popen(
+            [sys.executable, "-m", __name__, str(self.data_dir), str(pid)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,  # outlives the starter, as the server does
+        )
 
     def _stop(self) -> None:
         pid = self._read_pid()
@@ -253,6 +263,21 @@ class EmbeddedServer:
         with contextlib.suppress(FileNotFoundError):
             self.socket_path.unlink()
 
+    def watch(self, pid: int, interval_s: float = 1.0) -> None:
+        """Stop server `pid` once nobody holds `users.lock`; return when it is gone."""
+        while _pid_alive(pid) and self._read_pid() == pid:
+            time.sleep(interval_s)
+            with self._control_lock():
+                if self._read_pid() != pid:
+                    return  # stopped, or replaced by a server with its own watchdog
+                with open(self.data_dir / "users.lock", "a+b") as probe:
+                    try:
+                        fcntl.flock(probe, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    except BlockingIOError:
+                        continue
+                    self._stop()
+                    return
+
     def _log_tail(self, lines: int = 15) -> str:
         try:
             return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
@@ -273,3 +298,7 @@ def _pid_alive(pid: int) -> bool:
     except OSError:
         return False
     return state != "Z"
+
+
+if __name__ == "__main__":  # the watchdog: python -m stratagraph.store.embedded_server DIR PID
+    EmbeddedServer(Path(sys.argv[1])).watch(int(sys.argv[2]))

@@ -85,9 +85,7 @@ def test_processes_share_one_server_which_stops_with_its_last_user(tmp_path: Pat
     assert len(redis_pids(folder)) == 1, "the first process still uses the server"
     release.touch()
     first.wait(timeout=60)
-    deadline = time.monotonic() + 10
-    while redis_pids(folder) and time.monotonic() < deadline:
-        time.sleep(0.05)
+    wait_stopped(folder)
     assert redis_pids(folder) == [], "the last user stopped the server"
     assert count(folder) == 400, "both processes' writes persisted"
 
@@ -123,20 +121,39 @@ def test_killed_server_loses_no_acknowledged_write(tmp_path: Path) -> None:
         assert store.read("MATCH (n:Audience) WHERE n.size = 7 RETURN count(n) AS c") == [{"c": 10}]
 
 
+def wait_stopped(folder: Path, seconds: float = 10) -> None:
+    deadline = time.monotonic() + seconds
+    while redis_pids(folder) and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
 def test_killed_user_is_not_counted(tmp_path: Path) -> None:
     folder = tmp_path / "db"
+    holder = spawn(folder, "h", hold=tmp_path / "release")
+    wait_written(holder)
     victim = spawn(folder, "v", hold=tmp_path / "never")
     wait_written(victim)
     victim.kill()
     victim.wait(timeout=10)
-    assert len(redis_pids(folder)) == 1, "the server outlives a killed user"
-    other = spawn(folder, "o")
-    other.wait(timeout=60)
-    deadline = time.monotonic() + 10
-    while redis_pids(folder) and time.monotonic() < deadline:
-        time.sleep(0.05)
+    time.sleep(2.5)  # the watchdog looks every second
+    assert len(redis_pids(folder)) == 1, "the server serves its live user after a killed one"
+    (tmp_path / "release").touch()
+    holder.wait(timeout=60)
+    wait_stopped(folder)
     assert redis_pids(folder) == [], "the last live user stopped it"
     assert count(folder) == 400
+
+
+def test_server_stops_when_its_last_user_dies(tmp_path: Path) -> None:
+    folder = tmp_path / "db"
+    victim = spawn(folder, "v", hold=tmp_path / "never")
+    wait_written(victim)
+    assert len(redis_pids(folder)) == 1
+    victim.kill()  # no close(): only the watchdog can notice
+    victim.wait(timeout=10)
+    wait_stopped(folder)
+    assert redis_pids(folder) == [], "the watchdog stopped the server of a dead user"
+    assert count(folder) == 200, "every acknowledged write survived"
 
 
 def test_reopen_after_clean_stop_finds_every_write(tmp_path: Path) -> None:
