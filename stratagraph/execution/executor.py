@@ -455,11 +455,9 @@ class Executor:
                 "plan_item_uid": item.uid,
                 "drift_periods": 0,
             },
-            "action": outbox.action_row(
-                run=run,
-                plan_item=item.uid,
-                campaign=item.campaign,
-                channel=item.channel_uid,
+            "action": _item_action(
+                run,
+                item,
                 kind=outbox.LAUNCH,
                 step="launch",
                 scheduled_for=iso(start + timedelta(seconds=item.order)),
@@ -493,11 +491,9 @@ class Executor:
                 at = send_time(day, tz, self.settings.send_hour, quiet)
                 seq += 1
                 rows.append(
-                    outbox.action_row(
-                        run=run,
-                        plan_item=item.uid,
-                        campaign=item.campaign,
-                        channel=item.channel_uid,
+                    _item_action(
+                        run,
+                        item,
                         kind=outbox.SEND,
                         step=f"send:{day.isoformat()}:{c['uid']}",
                         scheduled_for=iso(at),
@@ -512,11 +508,9 @@ class Executor:
         bulk = adapter.bulk_budget if adapter is not None else True
         if bulk and remaining >= 0.01:
             rows.append(
-                outbox.action_row(
-                    run=run,
-                    plan_item=item.uid,
-                    campaign=item.campaign,
-                    channel=item.channel_uid,
+                _item_action(
+                    run,
+                    item,
                     kind=outbox.SPEND,
                     step=f"spend:{day.isoformat()}",
                     scheduled_for=iso(start + timedelta(seconds=SPEND_OFFSET_S)),
@@ -662,13 +656,18 @@ class Executor:
         return out
 
 
+def _item_action(run: str, item: Item, **fields: Any) -> dict[str, Any]:
+    """An outbox action of one plan item's campaign on its channel."""
+    return outbox.action_row(
+        run=run, plan_item=item.uid, campaign=item.campaign, channel=item.channel_uid, **fields
+    )
+
+
 def _measure_action(run: str, item: Item, day: date, end: datetime) -> dict[str, Any]:
     """The day's measurement of one campaign, due when the day ends in the plan's zone."""
-    return outbox.action_row(
-        run=run,
-        plan_item=item.uid,
-        campaign=item.campaign,
-        channel=item.channel_uid,
+    return _item_action(
+        run,
+        item,
         kind=outbox.MEASURE,
         step=f"measure:{day.isoformat()}",
         scheduled_for=iso(end),
@@ -679,11 +678,9 @@ def _measure_action(run: str, item: Item, day: date, end: datetime) -> dict[str,
 
 def _end_action(run: str, item: Item, end: datetime) -> dict[str, Any]:
     """Ends a campaign a second after its last day's measurement."""
-    return outbox.action_row(
-        run=run,
-        plan_item=item.uid,
-        campaign=item.campaign,
-        channel=item.channel_uid,
+    return _item_action(
+        run,
+        item,
         kind=outbox.PAUSE,
         step="end",
         scheduled_for=iso(end + timedelta(seconds=1)),
