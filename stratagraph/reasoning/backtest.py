@@ -62,7 +62,7 @@ def decision_quality(
     def true_kpi(audience: str, channel: str, budgets: np.ndarray) -> np.ndarray:
         plans = budgets[:, None] * weights[None, :]
         pairs = [(audience, channel)] * len(budgets)
-        carry = np.full(len(budgets), truth.carryover(audience, channel))
+        carry = np.full(len(budgets), truth.carryover(audience, channel, start))
         conv: np.ndarray = truth.expected_conversions_grid(pairs, plans, start, carry).sum(axis=1)
         if revenue:
             conv = conv * float(truth.market_of(audience)["revenue_per_conversion"])
@@ -119,7 +119,8 @@ def forecast_coverage(
         if fit is None or not mask.any():
             continue
         spend_usd = pair.spend[held] / pair.units_per_usd
-        mean = fit.expected_weekly(spend_usd, weeks, fit.carryover(audience))
+        carry = fit.carryover(audience, weeks[0].astype(date))
+        mean = fit.expected_weekly(spend_usd, weeks, carry)
         mean = mean * fit.lift_draws(audience, pair.audience_size, rng)[:, None]
         sigma = fit.overdispersion
         noisy = mean * np.exp(rng.normal(-(sigma**2) / 2, sigma, size=mean.shape))

@@ -124,7 +124,7 @@ def tactic_surface(
         noise = np.zeros_like(conv)
     else:
         lift = fit.lift_draws(tactic.audience, tactic.audience_size, rng)
-        carry = fit.carryover(tactic.audience)
+        carry = fit.carryover(tactic.audience, goal.weeks[0])
         plans = budgets[:, None] * weights[None, :] / goal.units_per_usd
         mean = fit.expected_weekly(plans, weeks, carry, dtype=np.float32)  # (D, B, W)
         mean *= lift.astype(np.float32)[:, None, None]
@@ -307,7 +307,8 @@ def weekly_band(
         return None
     weeks = np.array(goal.weeks, dtype="datetime64[D]")
     spend = budget * pacing_weights("even", goal.week_days())
-    mean = fit.expected_weekly(spend / goal.units_per_usd, weeks, fit.carryover(tactic.audience))
+    carry = fit.carryover(tactic.audience, goal.weeks[0])
+    mean = fit.expected_weekly(spend / goal.units_per_usd, weeks, carry)
     mean = mean * fit.lift_draws(tactic.audience, tactic.audience_size, rng)[:, None]
     sigma = fit.overdispersion
     counts = rng.poisson(mean * np.exp(rng.normal(-(sigma**2) / 2, sigma, size=mean.shape)))

@@ -149,10 +149,16 @@ class ChannelFit:
         mean = np.exp(self.draws["size_elasticity"] * math.log(max(size, 1) / self.median_size))
         return rng.gamma(alpha, mean / alpha)
 
-    def carryover(self, audience: str) -> np.ndarray:
+    def carryover(self, audience: str, start: date | None = None) -> np.ndarray:
+        """The pair's adstock going into the week of `start`, per draw: what was left at the
+        end of the history, decayed over the weeks without spend in between."""
         if self.carry_usd is None or audience not in self.pair_index:
             return np.zeros(self.n_draws)
         carry: np.ndarray = self.carry_usd[self.pair_index[audience]]
+        if start is not None and self.last_week is not None:
+            idle = max((start - self.last_week).days // 7 - 1, 0)
+            if idle:
+                carry = carry * self.draws["decay"] ** idle
         return carry
 
     def expected_weekly(

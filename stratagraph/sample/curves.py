@@ -105,9 +105,14 @@ class TrueCurves:
     def market_of(self, audience_uid: str) -> dict[str, Any]:
         return self.markets[self.audiences[audience_uid]["market"]]
 
-    def carryover(self, audience_uid: str, channel_uid: str) -> float:
-        """Adstock state at the end of the history (the carryover into the next week)."""
-        return float(self.carryover_at_end.get(audience_uid, {}).get(channel_uid, 0.0))
+    def carryover(self, audience_uid: str, channel_uid: str, start: date | None = None) -> float:
+        """Adstock state going into the week of `start` (default: the week after the
+        history): the state at the end of the history, decayed over the weeks between."""
+        carry = float(self.carryover_at_end.get(audience_uid, {}).get(channel_uid, 0.0))
+        if start is None or not carry:
+            return carry
+        idle = max((start - self.history_end).days // 7, 0)  # history_end is a Sunday
+        return carry * float(self.channels[channel_uid]["decay"]) ** idle
 
     def expected_conversions(
         self,

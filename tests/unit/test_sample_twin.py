@@ -347,3 +347,16 @@ def test_expected_media_matches_the_recorded_delivery(small: TwinSummary) -> Non
         assert float(k["reach"]) <= reach_cap[(aud, ch)]
         assert float(k["clicks"]) <= float(k["impressions"])
     assert abs(recorded / expected - 1) < 0.02
+
+
+def test_carryover_decays_over_the_weeks_after_the_history(small: TwinSummary) -> None:
+    truth = TrueCurves.load(small.ground_truth)
+    audience, channel, carry = next(
+        (a, c, v) for a, row in truth.carryover_at_end.items() for c, v in row.items() if v > 0
+    )
+    decay = float(truth.channels[channel]["decay"])
+    next_week = HISTORY_END + timedelta(days=1)
+    assert truth.carryover(audience, channel) == carry
+    assert truth.carryover(audience, channel, next_week) == carry
+    later = next_week + timedelta(weeks=4)
+    assert truth.carryover(audience, channel, later) == pytest.approx(carry * decay**4)
