@@ -7,9 +7,9 @@ plan with problems can be refused before a single write.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from stratagraph import cypher
 from stratagraph.errors import InputProblem
@@ -88,13 +88,40 @@ def _validated(
     validator: RowValidator,
     records: Records,
     problems: list[InputProblem],
-) -> Iterator[tuple[int, dict[str, Any]]]:
+) -> tuple[list[int], list[dict[str, Any]]]:
+    """Record numbers and clean rows of the records that passed (parallel lists)."""
     rows, errors = validator.validate(records.rows)
     numbers = records.numbers
     problems.extend(
         InputProblem(source.name, numbers[e.index], e.column, e.message) for e in errors
     )
-    return ((n, row) for n, row in zip(numbers, rows, strict=True) if row is not None)
+    if not errors:
+        return list(numbers), cast(list[dict[str, Any]], rows)  # no None without errors
+    kept = [(n, row) for n, row in zip(numbers, rows, strict=True) if row is not None]
+    return [n for n, _ in kept], [row for _, row in kept]
+
+
+def _first_of_each(
+    source: SourceFile,
+    keys: list[Any],
+    numbers: list[int],
+    problems: list[InputProblem],
+    column: str | None,
+    describe: Callable[[Any, int], str],
+) -> list[int] | None:
+    """Positions of the first row of each key; None when every key is unique (the usual
+    case, checked with one set). Later duplicates become problems."""
+    if len(set(keys)) == len(keys):
+        return None
+    first: dict[Any, int] = {}
+    keep = []
+    for i, (key, number) in enumerate(zip(keys, numbers, strict=True)):
+        seen = first.setdefault(key, number)
+        if seen == number:
+            keep.append(i)
+        else:
+            problems.append(InputProblem(source.name, number, column, describe(key, seen)))
+    return keep
 
 
 def node_table(
@@ -104,24 +131,20 @@ def node_table(
     problems: list[InputProblem],
     max_field_length: int,
 ) -> Table:
-    table = Table(source, "node", node.label)
-    first_seen: dict[str, int] = {}
-    for number, row in _validated(source, node_rows(node, max_field_length), records, problems):
-        uid = row["uid"]
-        if uid in first_seen:
-            problems.append(
-                InputProblem(
-                    source.name,
-                    number,
-                    "uid",
-                    f"duplicate uid {uid!r} (first at row {first_seen[uid]})",
-                )
-            )
-            continue
-        first_seen[uid] = number
-        table.rows.append(row)  # flat: uid and properties (engines set a flat map fastest)
-        table.numbers.append(number)
-    return table
+    numbers, rows = _validated(source, node_rows(node, max_field_length), records, problems)
+    keep = _first_of_each(
+        source,
+        [row["uid"] for row in rows],
+        numbers,
+        problems,
+        "uid",
+        lambda uid, first: f"duplicate uid {uid!r} (first at row {first})",
+    )
+    if keep is not None:
+        rows = [rows[i] for i in keep]
+        numbers = [numbers[i] for i in keep]
+    # flat rows: uid and properties (engines set a flat map fastest)
+    return Table(source, "node", node.label, rows=rows, numbers=numbers)
 
 
 def rel_tables(
@@ -131,39 +154,56 @@ def rel_tables(
     problems: list[InputProblem],
     max_field_length: int,
 ) -> list[Table]:
-    tables: dict[tuple[str, str], Table] = {}
-    resolved: dict[tuple[str | None, str | None], tuple[str, str] | str] = {}
-    first_seen: dict[tuple[str, str], dict[tuple[str, str], int]] = defaultdict(dict)
-    for number, row in _validated(source, rel_rows(rel, max_field_length), records, problems):
-        labels = (row.pop("from_label", None), row.pop("to_label", None))
-        endpoints = resolved.get(labels)
-        if endpoints is None:
-            endpoints = resolved[labels] = _endpoints(rel, *labels)
+    numbers, rows = _validated(source, rel_rows(rel, max_field_length), records, problems)
+    groups: dict[tuple[str, str], tuple[list[int], list[dict[str, Any]]]] = {}
+    if not any("from_label" in row or "to_label" in row for row in rows):
+        endpoints = _endpoints(rel, None, None)  # every row joins the same two labels
         if isinstance(endpoints, str):
             column, _, why = endpoints.partition(":")
-            problems.append(InputProblem(source.name, number, column, why.strip()))
-            continue
-        start = row.pop("from")
-        end = row.pop("to")
-        first = first_seen[endpoints].setdefault((start, end), number)
-        if first != number:
-            problems.append(
-                InputProblem(
-                    source.name,
-                    number,
-                    None,
-                    f"duplicate relationship {start} -> {end} (first at row {first})",
-                )
+            problems.extend(InputProblem(source.name, n, column, why.strip()) for n in numbers)
+        elif rows:
+            groups[endpoints] = (numbers, rows)
+    else:
+        resolved: dict[tuple[str | None, str | None], tuple[str, str] | str] = {}
+        for number, row in zip(numbers, rows, strict=True):
+            labels = (row.pop("from_label", None), row.pop("to_label", None))
+            pair = resolved.get(labels)
+            if pair is None:
+                pair = resolved[labels] = _endpoints(rel, *labels)
+            if isinstance(pair, str):
+                column, _, why = pair.partition(":")
+                problems.append(InputProblem(source.name, number, column, why.strip()))
+                continue
+            group = groups.setdefault(pair, ([], []))
+            group[0].append(number)
+            group[1].append(row)
+    tables = []
+    for (start_label, end_label), (group_numbers, group_rows) in groups.items():
+        keep = _first_of_each(
+            source,
+            [(row["from"], row["to"]) for row in group_rows],
+            group_numbers,
+            problems,
+            None,
+            lambda key, first: (
+                f"duplicate relationship {key[0]} -> {key[1]} (first at row {first})"
+            ),
+        )
+        if keep is not None:
+            group_rows = [group_rows[i] for i in keep]
+            group_numbers = [group_numbers[i] for i in keep]
+        tables.append(
+            Table(
+                source,
+                "rel",
+                rel.type,
+                rows=[{"from": r.pop("from"), "to": r.pop("to"), "props": r} for r in group_rows],
+                numbers=group_numbers,
+                from_label=start_label,
+                to_label=end_label,
             )
-            continue
-        table = tables.get(endpoints)
-        if table is None:
-            table = tables[endpoints] = Table(
-                source, "rel", rel.type, from_label=endpoints[0], to_label=endpoints[1]
-            )
-        table.rows.append({"from": start, "to": end, "props": row})
-        table.numbers.append(number)
-    return list(tables.values())
+        )
+    return tables
 
 
 def _endpoints(rel: RelType, from_label: str | None, to_label: str | None) -> tuple[str, str] | str:
