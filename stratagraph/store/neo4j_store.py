@@ -12,6 +12,7 @@ from neo4j.exceptions import (
     ClientError,
     DriverError,
     Neo4jError,
+    ResultFailedError,
     ServiceUnavailable,
     SessionExpired,
 )
@@ -103,6 +104,13 @@ class Neo4jStore(GraphStore):
                 if write:
                     return session.execute_write(work)
                 return session.execute_read(work)
+        except ResultFailedError as exc:
+            # a failed statement raised again while the driver rolls its transaction back
+            # (seen when a unique-constraint race meets a slow connection): report the cause
+            cause = exc.__cause__
+            if isinstance(cause, Neo4jError):
+                raise QueryError(f"Neo4j refused {name}: {cause.message or cause}") from exc
+            raise StoreUnavailable(f"Neo4j at {self.url} failed during {name}: {exc}") from exc
         except (ServiceUnavailable, SessionExpired) as exc:
             raise StoreUnavailable(f"Neo4j at {self.url} is unavailable: {exc}") from exc
         except AuthError as exc:

@@ -97,3 +97,38 @@ def test_clear_removes_everything(store: GraphStore) -> None:
     )
     store.clear()
     assert store.read("MATCH (n) RETURN count(n) AS c") == [{"c": 0}]
+
+
+def test_neo4j_reports_a_statement_failure_raised_again_during_rollback(
+    request: pytest.FixtureRequest,
+) -> None:
+    """Under load the driver can raise ResultFailedError while rolling back a transaction
+    whose statement broke a constraint; the adapter must report the constraint (a
+    QueryError, which the audit chain retries on), not leak a driver error."""
+    from conftest import engine_settings
+    from neo4j import ManagedTransaction
+    from neo4j.exceptions import ConstraintError, ResultFailedError
+
+    from stratagraph.store import open_store
+    from stratagraph.store.neo4j_store import Neo4jStore
+
+    store = open_store(engine_settings("neo4j", request))
+    try:
+        assert isinstance(store, Neo4jStore)
+        store.clear()
+        store.write("CREATE (:Audience {uid: 'dup'})")
+        try:
+            store._driver.execute_query("CREATE (:Audience {uid: 'dup'})")
+        except ConstraintError as exc:
+            violation = exc
+        else:
+            raise AssertionError("the uid constraint did not hold")
+
+        def work(tx: ManagedTransaction) -> None:
+            raise ResultFailedError(None, "The result has failed.") from violation
+
+        with pytest.raises(QueryError, match="already exists"):
+            store._session_call("record_event", work, write=True)
+    finally:
+        store.clear()
+        store.close()
