@@ -193,3 +193,52 @@ def test_long_data_dir_uses_a_short_socket_path(tmp_path: Path) -> None:
 
 def test_db_stop_refuses_a_non_embedded_store() -> None:
     assert run(["db", "stop", "--store", "bolt://localhost:7687"]) == 2
+
+
+HUNG_SERVER = textwrap.dedent(
+    """
+    import os, pathlib, socket, sys, time
+    args = sys.argv[1:]
+    marker = pathlib.Path(os.environ["SG_HUNG_MARKER"])
+    if marker.exists():  # every later start: the real server
+        real = os.environ["SG_REAL_SERVER"]
+        os.execv(real, [real, *args])
+    marker.touch()
+    if os.fork():
+        sys.exit(0)  # returns at once, as --daemonize does
+    os.setsid()
+    server = socket.socket(socket.AF_UNIX)
+    server.bind(args[args.index("--unixsocket") + 1])
+    server.listen(16)
+    pathlib.Path(args[args.index("--pidfile") + 1]).write_text(str(os.getpid()))
+    held = []
+    while True:  # takes every connection, answers nothing: hung as a deadlocked load
+        held.append(server.accept()[0])
+    """
+)
+
+
+def test_a_server_hung_while_loading_is_killed_and_started_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from stratagraph.store import embedded_server
+
+    real_server, module = embedded_server._binaries()
+    launcher = tmp_path / "hung-then-real"
+    launcher.write_text(f"#!{sys.executable}\n{HUNG_SERVER}")
+    launcher.chmod(0o755)
+    marker = tmp_path / "hung-once"
+    monkeypatch.setenv("SG_HUNG_MARKER", str(marker))
+    monkeypatch.setenv("SG_REAL_SERVER", real_server)
+    monkeypatch.setattr(embedded_server, "_binaries", lambda: (str(launcher), module))
+    monkeypatch.setattr(embedded_server, "_STALL_S", 1.0)
+    server = EmbeddedServer(tmp_path / "db")
+    server.acquire()
+    try:
+        assert marker.exists(), "the first start hung"
+        status = server.status()
+        assert status.running and status.pid is not None
+        assert b"redis-server" in Path(f"/proc/{status.pid}/cmdline").read_bytes()
+    finally:
+        server.release()
+    assert redis_pids(tmp_path / "db") == []
