@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -168,12 +169,7 @@ def approve_command(
     as_json: JsonOpt = False,
 ) -> None:
     """Approve a validated strategy (bound to its current content)."""
-    with opened(store) as (graph, _):
-        outcome = workflow.approve(graph, uid, actor=actor, role=role, reason=reason)
-    if as_json:
-        print_json(outcome.as_dict())
-    else:
-        print_decision(outcome)
+    _decide(workflow.approve, uid, actor, role, reason, store, as_json)
 
 
 def reject_command(
@@ -185,8 +181,20 @@ def reject_command(
     as_json: JsonOpt = False,
 ) -> None:
     """Reject a strategy, with the reason the maker should act on."""
+    _decide(workflow.reject, uid, actor, role, reason, store, as_json)
+
+
+def _decide(
+    decide: Callable[..., DecisionOutcome],
+    uid: str,
+    actor: str,
+    role: str,
+    reason: str,
+    store: str | None,
+    as_json: bool,
+) -> None:
     with opened(store) as (graph, _):
-        outcome = workflow.reject(graph, uid, actor=actor, role=role, reason=reason)
+        outcome = decide(graph, uid, actor=actor, role=role, reason=reason)
     if as_json:
         print_json(outcome.as_dict())
     else:
